@@ -1,0 +1,11 @@
+# Engine library (no kernel dependency): store drivers + CoW volumes.
+ENGINE_SRCS := daemon/err.c
+LIBS += $(O)/libcvolengine.a $(O)/san/libcvolengine.a
+
+$(O)/libcvolengine.a: $(ENGINE_SRCS:%.c=$(O)/obj/%.o)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(O)/san/libcvolengine.a: $(ENGINE_SRCS:%.c=$(O)/san/%.o)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
