@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cvold internals shared between device management (dev.c, main.c) and the
+ * control socket (ctlsock.c).
+ *
+ * All functions are thread-safe.  They return 0 or -errno and set
+ * cvol_errmsg() (err.h) on failure.
+ */
+#ifndef CVOLD_H
+#define CVOLD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+
+struct cvold; /* the daemon: pools, devices, control socket */
+
+/**
+ * cvold_pool() - the open pool named @pool, opened on first use and cached
+ * Return: the pool, or NULL with cvol_errmsg() set.
+ */
+struct cvol_pool *cvold_pool(struct cvold *d, const char *pool);
+
+/**
+ * cvold_attach() - expose @pool/@vol[@snap] as /dev/cvolN
+ * @ro: read-only device (always for a snapshot)
+ * @dev_id: out: N
+ *
+ * Idempotent: attaching an attached volume returns its device id.  Fails
+ * with -ENODEV and "cvol kernel module not loaded (modprobe cvol)" when
+ * cvol.ko is not loaded.
+ */
+int cvold_attach(struct cvold *d, const char *pool, const char *vol,
+		 const char *snap, bool ro, uint32_t *dev_id);
+
+/**
+ * cvold_detach() - remove /dev/cvol@dev_id and close its volume
+ * @force: remove even while the block device is open
+ *
+ * -EBUSY while open unless @force; -ENOENT if no such device.
+ */
+int cvold_detach(struct cvold *d, uint32_t dev_id, bool force);
+
+/**
+ * struct cvold_dev_info - one attached device, for dev.list
+ */
+struct cvold_dev_info {
+	uint32_t dev_id;
+	char pool[CVOL_NAME_MAX + 1];
+	char vol[CVOL_NAME_MAX + 1];
+	char snap[CVOL_NAME_MAX + 1]; /* "" for a head */
+	bool ro;
+	uint64_t size; /* bytes */
+	unsigned int state; /* enum cvol_state */
+};
+
+typedef int (*cvold_dev_cb)(void *arg, const struct cvold_dev_info *info);
+
+/**
+ * cvold_dev_list() - call @cb for every device this daemon serves
+ * Stops and returns the first non-zero value @cb returns.
+ */
+int cvold_dev_list(struct cvold *d, cvold_dev_cb cb, void *arg);
+
+/**
+ * cvold_ctl_start() - serve the volume-operation socket (ctlsock.c)
+ * @sock_path: unix socket path; created owner-only (0600), replacing a
+ *	stale one
+ *
+ * Serves in its own thread; returns once the socket listens.
+ */
+int cvold_ctl_start(struct cvold *d, const char *sock_path);
+
+/** cvold_ctl_stop() - stop serving the socket and remove it (ctlsock.c) */
+void cvold_ctl_stop(struct cvold *d);
+
+#endif /* CVOLD_H */
