@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cvol.ko internals shared by main.c, dev.c, genl.c and ctl.c.
+ */
+#ifndef CVOL_INTERNAL_H
+#define CVOL_INTERNAL_H
+
+#include <linux/blk-mq.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/cvol.h>
+
+#include "logic.h"
+
+extern unsigned int cvol_max_devices;
+extern unsigned int cvol_max_queues;
+
+/*
+ * enum cvol_tag_state - life of one request tag in a queue
+ *
+ *          queue_rq              COMMIT_FETCH hands out
+ *   FREE -----------> QUEUED ----------------------------> ISSUED
+ *    ^                  ^  |                                |  |
+ *    |                  |  +-- remove / timeout --> FREE    |  |
+ *    |                  +------ binder's fd closes ---------+  |
+ *    |                                                         |
+ *    +---- last descriptor completed (data copied, ended) -----+
+ *
+ * Removal and timeout also end ISSUED tags.  Every transition happens
+ * under the queue's lock; the request is ended outside it.
+ */
+enum cvol_tag_state {
+	CVOL_TAG_FREE,
+	CVOL_TAG_QUEUED,
+	CVOL_TAG_ISSUED,
+};
+
+/**
+ * struct cvol_tag - kernel-side state of one request tag
+ * @rq: the request, NULL when FREE
+ * @state: enum cvol_tag_state
+ * @nr_segs: descriptors of the request
+ * @done_mask: descriptors completed since it was last handed out
+ * @error: first error a descriptor reported
+ * @node: in cvol_queue.pending while QUEUED
+ */
+struct cvol_tag {
+	struct request *rq;
+	enum cvol_tag_state state;
+	u16 nr_segs;
+	u16 done_mask;
+	int error;
+	struct list_head node;
+};
+
+/**
+ * struct cvol_queue - one hardware queue and its daemon binding
+ * @dev: owning device
+ * @index: hardware queue number
+ * @lock: protects @tags, @kdesc, @pending, @binder, @dying, @seq
+ * @pending: QUEUED tags in hand-out order
+ * @tags: per-tag state, dev->depth entries
+ * @kdesc: the kernel's copy of every descriptor (never read back from
+ *	the mmapped area)
+ * @area: vmalloc_user area the daemon mmaps: descriptors then buffers
+ * @area_size: bytes of @area
+ * @binder: the bound /dev/cvol-control file, or NULL
+ * @dying: set once the device is being removed
+ * @seq: hand-out counter, copied into descriptors for logs
+ * @wait: the binder waits here for descriptors
+ */
+struct cvol_queue {
+	struct cvol_dev *dev;
+	u16 index;
+	spinlock_t lock;
+	struct list_head pending;
+	struct cvol_tag *tags;
+	struct cvol_desc *kdesc;
+	void *area;
+	size_t area_size;
+	struct file *binder;
+	bool dying;
+	u32 seq;
+	wait_queue_head_t wait;
+};
+
+/**
+ * struct cvol_dev - one /dev/cvolN
+ * @ref: held by the id table, each bound file, and the gendisk once added
+ * @id: N
+ * @size: bytes
+ * @lbs: logical block size
+ * @order: object size is 1 << @order
+ * @nr_queues: hardware queues
+ * @depth: tags per queue
+ * @flags: CVOL_DEV_F_*
+ * @features: CVOL_F_* the device was created with
+ * @timeout: seconds a request may wait, 0 = forever
+ * @pool: pool name
+ * @volume: volume name
+ * @snap: snapshot name, "" for a head
+ * @lock: protects @state, @nr_bound, @disk_added, @size, @flags, @timeout
+ * @state: enum cvol_state
+ * @nr_bound: queues with a binder
+ * @disk_added: add_disk() succeeded
+ * @set: blk-mq tag set
+ * @disk: the gendisk (allocated at add, visible once every queue bound)
+ * @add_work: adds the disk outside the binder's context
+ * @queues: nr_queues entries
+ * @stats: counters, indexed by enum cvol_stat
+ */
+struct cvol_dev {
+	struct kref ref;
+	u32 id;
+	u64 size;
+	u32 lbs;
+	u32 order;
+	u16 nr_queues;
+	u16 depth;
+	u32 flags;
+	u64 features;
+	u32 timeout;
+	char pool[CVOL_NAME_LEN + 1];
+	char volume[CVOL_NAME_LEN + 1];
+	char snap[CVOL_NAME_LEN + 1];
+
+	struct mutex lock;
+	enum cvol_state state;
+	u16 nr_bound;
+	bool disk_added;
+
+	struct blk_mq_tag_set set;
+	struct gendisk *disk;
+	struct work_struct add_work;
+	struct cvol_queue *queues;
+	atomic64_t stats[__CVOL_STAT_MAX];
+};
+
+/**
+ * struct cvol_add_params - validated DEV_ADD arguments
+ */
+struct cvol_add_params {
+	s32 id; /* -1: first free */
+	u64 size;
+	u32 lbs;
+	u32 order;
+	u16 nr_queues;
+	u16 depth;
+	u32 flags;
+	u64 features;
+	u32 timeout;
+	const char *pool, *volume, *snap;
+};
+
+/* dev.c */
+int cvol_dev_init(void);
+void cvol_dev_exit(void);
+int cvol_dev_add(const struct cvol_add_params *p, struct cvol_dev **out,
+		 const char **why);
+int cvol_dev_remove(u32 id, bool force, const char **why);
+struct cvol_dev *cvol_dev_get(u32 id);
+void cvol_dev_put(struct cvol_dev *dev);
+int cvol_dev_reconfigure(struct cvol_dev *dev, const u64 *size,
+			 const u32 *flags, const u32 *timeout,
+			 const char **why);
+void cvol_dev_remove_all(void);
+/* iterate devices with id >= *id; the callback returns non-zero to stop */
+int cvol_dev_for_each(u32 *id, int (*fn)(struct cvol_dev *dev, void *arg),
+		      void *arg);
+int cvol_queue_bind(struct cvol_dev *dev, u16 qid, struct file *file);
+void cvol_queue_unbind(struct cvol_queue *q);
+int cvol_queue_commit(struct cvol_queue *q, const struct cvol_done *done,
+		      u32 nr, u32 *committed);
+int cvol_queue_fetch(struct cvol_queue *q, u32 *ready, u32 cap, bool wait);
+
+/* genl.c */
+int cvol_genl_init(void);
+void cvol_genl_exit(void);
+void cvol_genl_event(u8 cmd, struct cvol_dev *dev);
+
+/* ctl.c */
+int cvol_ctl_init(void);
+void cvol_ctl_exit(void);
+
+#endif /* CVOL_INTERNAL_H */
