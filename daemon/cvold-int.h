@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cvold private declarations: the daemon object, its devices and queue
+ * threads, and the generic netlink client.  Not used by ctlsock.c.
+ */
+#ifndef CVOLD_INT_H
+#define CVOLD_INT_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/cvol.h>
+
+#include "cvold.h"
+
+#define CVOLD_QUEUES		2	/* hardware queues per device */
+#define CVOLD_DEPTH		64	/* requests per queue */
+
+void cvold_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct cvold_dev;
+
+/**
+ * struct cvold_queue - one served hardware queue
+ * @dev: owning device
+ * @index: queue number
+ * @fd: bound /dev/cvol-control descriptor, -1 if none
+ * @area: the mmapped queue area
+ * @bind: what CVOL_IOC_BIND returned
+ * @thread: the serving thread
+ * @started: @thread exists and must be joined
+ */
+struct cvold_queue {
+	struct cvold_dev *dev;
+	unsigned int index;
+	int fd;
+	void *area;
+	struct cvol_bind bind;
+	pthread_t thread;
+	bool started;
+};
+
+/**
+ * struct cvold_dev - one /dev/cvolN this daemon serves
+ * @d: the daemon
+ * @info: identity reported by dev.list
+ * @vol: the open engine volume
+ * @nr_queues: entries in @q
+ * @stop: set when the queue threads must leave (SIGTERM or detach)
+ * @next: in cvold.devs
+ * @q: the queues
+ */
+struct cvold_dev {
+	struct cvold *d;
+	struct cvold_dev_info info;
+	struct cvol_vol *vol;
+	unsigned int nr_queues;
+	volatile sig_atomic_t stop;
+	struct cvold_dev *next;
+	struct cvold_queue q[CVOLD_QUEUES];
+};
+
+struct cvold_pool_ent {
+	char name[CVOL_NAME_MAX + 1];
+	struct cvol_pool *pool;
+	struct cvold_pool_ent *next;
+};
+
+/**
+ * struct cvold - the daemon
+ * @store_root: directory holding one directory per pool
+ * @lock: protects @pools and @devs (and each device's @vol while listed)
+ * @pools: open pools
+ * @devs: served devices
+ * @ctl: control socket state (ctlsock.c)
+ */
+struct cvold {
+	const char *store_root;
+	pthread_mutex_t lock;
+	struct cvold_pool_ent *pools;
+	struct cvold_dev *devs;
+	void *ctl;
+};
+
+/* queue.c */
+int cvold_queue_start(struct cvold_queue *q);
+void cvold_queue_stop(struct cvold_dev *dev);
+
+/* dev.c */
+int cvold_adopt(struct cvold *d);
+void cvold_shutdown(struct cvold *d);
+
+/* genl.c */
+struct cvold_nl_dev {
+	uint32_t id;
+	uint64_t size;
+	uint32_t lbs;
+	uint8_t order;
+	uint16_t nr_queues;
+	uint16_t depth;
+	uint32_t flags;
+	uint8_t state;
+	char pool[CVOL_NAME_LEN + 1];
+	char vol[CVOL_NAME_LEN + 1];
+	char snap[CVOL_NAME_LEN + 1];
+};
+
+int cvold_nl_dev_add(struct cvold_nl_dev *dev);
+int cvold_nl_dev_remove(uint32_t id, bool force);
+int cvold_nl_dev_get(uint32_t id, struct cvold_nl_dev *dev);
+int cvold_nl_dev_dump(int (*cb)(void *arg, const struct cvold_nl_dev *dev),
+		      void *arg);
+
+#endif /* CVOLD_INT_H */

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cvold: pools and devices.  Attach opens a volume with the engine, creates
+ * the kernel device over generic netlink and starts its queue threads;
+ * detach reverses that; adoption re-serves devices a previous cvold left.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cvold-int.h"
+
+/* called with d->lock held */
+static int pool_get_locked(struct cvold *d, const char *name,
+			   struct cvol_pool **out)
+{
+	struct cvol_store_conf conf = { .driver = "file", .pool = name };
+	struct cvold_pool_ent *p;
+	char path[4096];
+	int ret;
+
+	for (p = d->pools; p; p = p->next) {
+		if (!strcmp(p->name, name)) {
+			*out = p->pool;
+			return 0;
+		}
+	}
+	if (snprintf(path, sizeof(path), "%s/%s", d->store_root, name) >=
+	    (int)sizeof(path))
+		return cvol_seterr(-ENAMETOOLONG, "pool path too long");
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return cvol_seterr(-ENOMEM, "out of memory");
+	conf.path = path;
+	ret = cvol_pool_open(&conf, &p->pool);
+	if (ret) {
+		free(p);
+		return ret;
+	}
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->next = d->pools;
+	d->pools = p;
+	*out = p->pool;
+	return 0;
+}
+
+struct cvol_pool *cvold_pool(struct cvold *d, const char *pool)
+{
+	struct cvol_pool *p = NULL;
+
+	pthread_mutex_lock(&d->lock);
+	pool_get_locked(d, pool, &p);
+	pthread_mutex_unlock(&d->lock);
+	return p;
+}
+
+static const char *snap_or_empty(const char *snap)
+{
+	return snap ? snap : "";
+}
+
+/* wait until the kernel shows the disk: state live (bounded) */
+static int wait_live(uint32_t id)
+{
+	struct cvold_nl_dev nd;
+	int i, ret;
+
+	for (i = 0; i < 200; i++) {
+		ret = cvold_nl_dev_get(id, &nd);
+		if (ret)
+			return ret;
+		if (nd.state == CVOL_STATE_LIVE)
+			return 0;
+		usleep(50 * 1000);
+	}
+	return cvol_seterr(-ETIMEDOUT, "cvol%u did not come up in 10 s", id);
+}
+
+/* open the volume and serve device @nd; called with d->lock held */
+static int serve_locked(struct cvold *d, const struct cvold_nl_dev *nd,
+			struct cvold_dev **out)
+{
+	struct cvold_dev *dev;
+	struct cvol_pool *pool;
+	unsigned int i;
+	int ret;
+
+	ret = pool_get_locked(d, nd->pool, &pool);
+	if (ret)
+		return ret;
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return cvol_seterr(-ENOMEM, "out of memory");
+	dev->d = d;
+	dev->info.dev_id = nd->id;
+	snprintf(dev->info.pool, sizeof(dev->info.pool), "%s", nd->pool);
+	snprintf(dev->info.vol, sizeof(dev->info.vol), "%s", nd->vol);
+	snprintf(dev->info.snap, sizeof(dev->info.snap), "%s", nd->snap);
+	dev->info.ro = nd->flags & CVOL_DEV_F_RDONLY;
+	dev->info.size = nd->size;
+	dev->nr_queues = nd->nr_queues;
+	if (dev->nr_queues > CVOLD_QUEUES) {
+		ret = cvol_seterr(-EINVAL, "cvol%u has %u queues, cvold serves %u",
+				  nd->id, nd->nr_queues, CVOLD_QUEUES);
+		goto err_free;
+	}
+	for (i = 0; i < CVOLD_QUEUES; i++) {
+		dev->q[i].dev = dev;
+		dev->q[i].index = i;
+		dev->q[i].fd = -1;
+	}
+	ret = cvol_vol_open(pool, nd->vol, nd->snap[0] ? nd->snap : NULL,
+			    dev->info.ro ? CVOL_OPEN_RDONLY : 0, &dev->vol);
+	if (ret)
+		goto err_free;
+	for (i = 0; i < dev->nr_queues; i++) {
+		ret = cvold_queue_start(&dev->q[i]);
+		if (ret)
+			goto err_stop;
+	}
+	dev->next = d->devs;
+	d->devs = dev;
+	*out = dev;
+	return 0;
+
+err_stop:
+	cvold_queue_stop(dev);
+	cvol_vol_close(dev->vol);
+err_free:
+	free(dev);
+	return ret;
+}
+
+int cvold_attach(struct cvold *d, const char *pool, const char *vol,
+		 const char *snap, bool ro, uint32_t *dev_id)
+{
+	struct cvold_nl_dev nd = { 0 };
+	struct cvol_vol_info info;
+	struct cvold_dev *dev;
+	struct cvol_pool *p;
+	int ret;
+
+	pthread_mutex_lock(&d->lock);
+	for (dev = d->devs; dev; dev = dev->next) {
+		if (!strcmp(dev->info.pool, pool) &&
+		    !strcmp(dev->info.vol, vol) &&
+		    !strcmp(dev->info.snap, snap_or_empty(snap))) {
+			*dev_id = dev->info.dev_id;
+			pthread_mutex_unlock(&d->lock);
+			return 0;
+		}
+	}
+	ret = pool_get_locked(d, pool, &p);
+	if (ret)
+		goto out_unlock;
+	ret = cvol_vol_info(p, vol, snap, &info);
+	if (ret)
+		goto out_unlock;
+	nd.size = info.size;
+	nd.order = info.order;
+	nd.nr_queues = CVOLD_QUEUES;
+	nd.depth = CVOLD_DEPTH;
+	nd.flags = (ro || snap) ? CVOL_DEV_F_RDONLY : 0;
+	snprintf(nd.pool, sizeof(nd.pool), "%s", pool);
+	snprintf(nd.vol, sizeof(nd.vol), "%s", vol);
+	snprintf(nd.snap, sizeof(nd.snap), "%s", snap_or_empty(snap));
+	ret = cvold_nl_dev_add(&nd);
+	if (ret)
+		goto out_unlock;
+	ret = serve_locked(d, &nd, &dev);
+	if (ret) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", cvol_errmsg());
+		cvold_nl_dev_remove(nd.id, true);
+		cvol_seterr(ret, "%s", msg);
+		goto out_unlock;
+	}
+	pthread_mutex_unlock(&d->lock);
+	ret = wait_live(nd.id);
+	if (ret)
+		return ret;
+	cvold_log("cvol%u: attached %s/%s%s%s%s, %llu bytes", nd.id, pool, vol,
+		  snap ? "@" : "", snap_or_empty(snap),
+		  nd.flags & CVOL_DEV_F_RDONLY ? " read-only" : "",
+		  (unsigned long long)nd.size);
+	*dev_id = nd.id;
+	return 0;
+
+out_unlock:
+	pthread_mutex_unlock(&d->lock);
+	return ret;
+}
+
+int cvold_detach(struct cvold *d, uint32_t dev_id, bool force)
+{
+	struct cvold_dev **pp, *dev;
+	int ret;
+
+	pthread_mutex_lock(&d->lock);
+	for (pp = &d->devs; *pp; pp = &(*pp)->next)
+		if ((*pp)->info.dev_id == dev_id)
+			break;
+	dev = *pp;
+	ret = cvold_nl_dev_remove(dev_id, force);
+	if (ret) {
+		pthread_mutex_unlock(&d->lock);
+		return ret;
+	}
+	if (dev) {
+		*pp = dev->next;
+		cvold_queue_stop(dev);
+		ret = cvol_vol_close(dev->vol);
+		if (ret)
+			cvold_log("cvol%u (%s/%s): close: %s", dev_id,
+				  dev->info.pool, dev->info.vol, cvol_errmsg());
+		cvold_log("cvol%u: detached %s/%s%s%s", dev_id, dev->info.pool,
+			  dev->info.vol, dev->info.snap[0] ? "@" : "",
+			  dev->info.snap);
+		free(dev);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return 0;
+}
+
+int cvold_dev_list(struct cvold *d, cvold_dev_cb cb, void *arg)
+{
+	struct cvold_dev *dev;
+	int ret = 0;
+
+	pthread_mutex_lock(&d->lock);
+	for (dev = d->devs; dev && !ret; dev = dev->next) {
+		struct cvold_nl_dev nd;
+
+		if (!cvold_nl_dev_get(dev->info.dev_id, &nd))
+			dev->info.state = nd.state;
+		ret = cb(arg, &dev->info);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return ret;
+}
+
+static int adopt_one(void *arg, const struct cvold_nl_dev *nd)
+{
+	struct cvold *d = arg;
+	struct cvold_dev *dev;
+	int ret;
+
+	pthread_mutex_lock(&d->lock);
+	ret = serve_locked(d, nd, &dev);
+	pthread_mutex_unlock(&d->lock);
+	if (ret)
+		cvold_log("cvol%u: cannot adopt %s/%s%s%s: %s", nd->id,
+			  nd->pool, nd->vol, nd->snap[0] ? "@" : "", nd->snap,
+			  cvol_errmsg());
+	else
+		cvold_log("cvol%u: adopted %s/%s%s%s", nd->id, nd->pool,
+			  nd->vol, nd->snap[0] ? "@" : "", nd->snap);
+	return 0;
+}
+
+/* serve the devices a previous cvold left behind */
+int cvold_adopt(struct cvold *d)
+{
+	int ret;
+
+	ret = cvold_nl_dev_dump(adopt_one, d);
+	if (ret == -ENODEV)
+		cvold_log("%s: serving volume operations only", cvol_errmsg());
+	return ret == -ENODEV ? 0 : ret;
+}
+
+/* SIGTERM: flush, stop serving, leave the devices in place */
+void cvold_shutdown(struct cvold *d)
+{
+	struct cvold_pool_ent *p;
+	struct cvold_dev *dev;
+
+	pthread_mutex_lock(&d->lock);
+	while ((dev = d->devs)) {
+		d->devs = dev->next;
+		cvold_queue_stop(dev);
+		if (!dev->info.ro && cvol_vol_flush(dev->vol))
+			cvold_log("cvol%u (%s/%s): flush: %s", dev->info.dev_id,
+				  dev->info.pool, dev->info.vol, cvol_errmsg());
+		cvol_vol_close(dev->vol);
+		cvold_log("cvol%u: left in place, %s/%s%s%s flushed",
+			  dev->info.dev_id, dev->info.pool, dev->info.vol,
+			  dev->info.snap[0] ? "@" : "", dev->info.snap);
+		free(dev);
+	}
+	while ((p = d->pools)) {
+		d->pools = p->next;
+		cvol_pool_close(p->pool);
+		free(p);
+	}
+	pthread_mutex_unlock(&d->lock);
+}

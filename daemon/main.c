@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cvold: serves /dev/cvolN devices from engine volumes and accepts volume
+ * operations on a unix socket.
+ *
+ * cvold [--foreground] [--store-root DIR] [--socket PATH] [--config FILE]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cvold-int.h"
+
+/* serialises log lines from all threads */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void cvold_log(const char *fmt, ...)
+{
+	struct timespec ts;
+	va_list ap;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	pthread_mutex_lock(&log_lock);
+	fprintf(stderr, "cvold[%d] %lld.%03ld: ", getpid(),
+		(long long)ts.tv_sec, ts.tv_nsec / 1000000);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	pthread_mutex_unlock(&log_lock);
+}
+
+static void on_sigusr1(int sig)
+{
+	/* only interrupts a queue thread's wait */
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: cvold [--foreground] [--store-root DIR] [--socket PATH] [--config FILE]\n"
+		"  --foreground     stay attached to the terminal, log to stderr\n"
+		"  --store-root DIR pools live in DIR/<pool> (default /var/lib/cvol)\n"
+		"  --socket PATH    control socket (default /run/cvol/cvold.sock)\n"
+		"  --config FILE    configuration file (optional)\n");
+}
+
+static int mkdir_parent(const char *path)
+{
+	char *copy = strdup(path), *dir;
+	int ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	dir = dirname(copy);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		ret = -errno;
+	free(copy);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "store-root", required_argument, NULL, 'r' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *sock = "/run/cvol/cvold.sock", *config = NULL;
+	struct cvold d = { .store_root = "/var/lib/cvol" };
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
+	bool foreground = false;
+	sigset_t set;
+	int c, sig, ret;
+
+	while ((c = getopt_long(argc, argv, "fr:s:c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			foreground = true;
+			break;
+		case 'r':
+			d.store_root = optarg;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (config && access(config, R_OK)) {
+		fprintf(stderr, "cvold: config %s: %s\n", config,
+			strerror(errno));
+		return 1;
+	}
+	if (mkdir(d.store_root, 0700) && errno != EEXIST) {
+		fprintf(stderr, "cvold: store root %s: %s\n", d.store_root,
+			strerror(errno));
+		return 1;
+	}
+	ret = mkdir_parent(sock);
+	if (ret) {
+		fprintf(stderr, "cvold: socket directory for %s: %s\n", sock,
+			strerror(-ret));
+		return 1;
+	}
+	if (!foreground && daemon(0, 1)) {
+		fprintf(stderr, "cvold: daemon: %s\n", strerror(errno));
+		return 1;
+	}
+	pthread_mutex_init(&d.lock, NULL);
+
+	/* SIGUSR1 interrupts queue threads (no SA_RESTART); the main thread
+	 * takes SIGTERM/SIGINT synchronously */
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	ret = cvold_adopt(&d);
+	if (ret)
+		cvold_log("adopting devices: %s", cvol_errmsg());
+	ret = cvold_ctl_start(&d, sock);
+	if (ret) {
+		cvold_log("control socket %s: %s", sock, cvol_errmsg());
+		cvold_shutdown(&d);
+		return 1;
+	}
+	cvold_log("serving %s, store root %s", sock, d.store_root);
+
+	do {
+		if (sigwait(&set, &sig))
+			sig = SIGTERM;
+	} while (sig != SIGTERM && sig != SIGINT);
+	cvold_log("signal %d: stopping, devices stay", sig);
+	cvold_ctl_stop(&d);
+	cvold_shutdown(&d);
+	cvold_log("stopped");
+	return 0;
+}
