@@ -1,5 +1,5 @@
 # Engine library (no kernel dependency): store drivers + CoW volumes.
-ENGINE_SRCS := daemon/err.c
+ENGINE_SRCS := daemon/err.c daemon/store.c daemon/store-file.c daemon/store-mem.c
 LIBS += $(O)/libcvolengine.a $(O)/san/libcvolengine.a
 
 $(O)/libcvolengine.a: $(ENGINE_SRCS:%.c=$(O)/obj/%.o)

@@ -1,0 +1,808 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * File store driver: one pool is one directory.
+ *
+ * Layout under the pool root:
+ *
+ *   <root>/<xx>/<oid>        object <oid>; xx = 2 hex digits of a hash of
+ *                            the name (256 fan-out directories)
+ *   <root>/<xx>/,tmp.*       metadata being replaced (write, fsync, rename)
+ *   <root>/,lk.<name>        lock files (flock), holding the holder cookie
+ *   <root>/,meta.lock        byte-range (OFD) locks serialising meta_cas
+ *
+ * Names starting with ',' are never objects (',' is not an oid character)
+ * and list() skips them.
+ *
+ * Metadata objects carry their version in the first 8 bytes of the file
+ * (little-endian u64); the payload follows.  meta_cas() replaces the file
+ * by rename, so readers see the old or new file, never a mix.
+ *
+ * Data durability: every object written since the last flush is remembered
+ * (the dirty set); flush() fdatasyncs each one and fsyncs the fan-out
+ * directories in which objects were created or removed.
+ */
+#include <dirent.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/fs.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "store.h"
+
+#define FSTORE_FANOUT 256
+#define FSTORE_META_STRIPES 64
+#define FSTORE_META_HDR 8
+
+struct fstore_lock {
+	char name[CVOL_OID_MAX + 1];
+	int fd;
+	struct fstore_lock *next;
+};
+
+struct fstore {
+	int rootfd;
+	int metafd; /* ,meta.lock: OFD byte-range locks for meta_cas */
+	char root[PATH_MAX];
+	/* serialises meta_cas of objects hashing to one stripe in-process */
+	pthread_mutex_t meta_mu[FSTORE_META_STRIPES];
+
+	/* protects dirty, ndirty, cap_dirty, dir_dirty and locks */
+	pthread_mutex_t mu;
+	char **dirty; /* oids written since the last flush */
+	size_t ndirty, cap_dirty;
+	bool dir_dirty[FSTORE_FANOUT]; /* entries created/removed there */
+	struct fstore_lock *locks;
+};
+
+static uint32_t fstore_hash(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static int fstore_check_oid(const char *oid)
+{
+	size_t i, n = strlen(oid);
+
+	if (!n || n > CVOL_OID_MAX)
+		return cvol_seterr(-EINVAL, "bad object name length %zu", n);
+	for (i = 0; i < n; i++) {
+		char c = oid[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
+			return cvol_seterr(-EINVAL,
+					   "bad character in object name '%s'",
+					   oid);
+	}
+	if (oid[0] == '.')
+		return cvol_seterr(-EINVAL, "object name '%s' starts with '.'",
+				   oid);
+	return 0;
+}
+
+/* relative path "xx/oid" of @oid */
+static int fstore_path(const char *oid, char *buf, size_t cap)
+{
+	int ret = fstore_check_oid(oid);
+
+	if (ret)
+		return ret;
+	snprintf(buf, cap, "%02x/%s", fstore_hash(oid) % FSTORE_FANOUT, oid);
+	return 0;
+}
+
+static void fstore_mark_dirty(struct fstore *fs, const char *oid,
+			      bool created)
+{
+	size_t i;
+
+	pthread_mutex_lock(&fs->mu);
+	if (created)
+		fs->dir_dirty[fstore_hash(oid) % FSTORE_FANOUT] = true;
+	/* scan only the tail: repeated writes to one object are common */
+	for (i = fs->ndirty; i > 0 && i + 16 > fs->ndirty; i--)
+		if (!strcmp(fs->dirty[i - 1], oid))
+			goto out_unlock;
+	if (fs->ndirty == fs->cap_dirty) {
+		size_t cap = fs->cap_dirty ? fs->cap_dirty * 2 : 64;
+		char **n = realloc(fs->dirty, cap * sizeof(*n));
+
+		if (!n)
+			goto out_unlock; /* flush() falls back to syncfs */
+		fs->dirty = n;
+		fs->cap_dirty = cap;
+	}
+	fs->dirty[fs->ndirty] = strdup(oid);
+	if (fs->dirty[fs->ndirty])
+		fs->ndirty++;
+out_unlock:
+	pthread_mutex_unlock(&fs->mu);
+}
+
+static int fstore_open(const struct cvol_store_conf *conf, void **priv)
+{
+	struct fstore *fs;
+	char def[PATH_MAX];
+	const char *path = conf->path;
+	char sub[8];
+	int i, ret;
+
+	if (!path) {
+		snprintf(def, sizeof(def), "/var/lib/cvol/%s",
+			 conf->pool ? conf->pool : "default");
+		path = def;
+	}
+	fs = calloc(1, sizeof(*fs));
+	if (!fs)
+		return cvol_seterr(-ENOMEM, "out of memory");
+	snprintf(fs->root, sizeof(fs->root), "%s", path);
+	/* create the root and its parents */
+	for (i = 1; fs->root[i]; i++) {
+		if (fs->root[i] != '/')
+			continue;
+		fs->root[i] = '\0';
+		mkdir(fs->root, 0700);
+		fs->root[i] = '/';
+	}
+	if (mkdir(fs->root, 0700) && errno != EEXIST) {
+		ret = cvol_seterr(-errno, "cannot create store root %s: %s",
+				  fs->root, strerror(errno));
+		goto out_free;
+	}
+	fs->rootfd = open(fs->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fs->rootfd < 0) {
+		ret = cvol_seterr(-errno, "cannot open store root %s: %s",
+				  fs->root, strerror(errno));
+		goto out_free;
+	}
+	for (i = 0; i < FSTORE_FANOUT; i++) {
+		snprintf(sub, sizeof(sub), "%02x", i);
+		if (mkdirat(fs->rootfd, sub, 0700) && errno != EEXIST) {
+			ret = cvol_seterr(-errno, "cannot create %s/%s: %s",
+					  fs->root, sub, strerror(errno));
+			goto out_close_root;
+		}
+	}
+	fs->metafd = openat(fs->rootfd, ",meta.lock",
+			    O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fs->metafd < 0) {
+		ret = cvol_seterr(-errno, "cannot open %s/,meta.lock: %s",
+				  fs->root, strerror(errno));
+		goto out_close_root;
+	}
+	for (i = 0; i < FSTORE_META_STRIPES; i++)
+		pthread_mutex_init(&fs->meta_mu[i], NULL);
+	pthread_mutex_init(&fs->mu, NULL);
+	*priv = fs;
+	return 0;
+
+out_close_root:
+	close(fs->rootfd);
+out_free:
+	free(fs);
+	return ret;
+}
+
+static void fstore_close(void *priv)
+{
+	struct fstore *fs = priv;
+	struct fstore_lock *l, *n;
+	size_t i;
+
+	for (l = fs->locks; l; l = n) {
+		n = l->next;
+		close(l->fd);
+		free(l);
+	}
+	for (i = 0; i < fs->ndirty; i++)
+		free(fs->dirty[i]);
+	free(fs->dirty);
+	close(fs->metafd);
+	close(fs->rootfd);
+	free(fs);
+}
+
+static int fstore_read(void *priv, const char *oid, void *buf, size_t len,
+		       uint64_t off)
+{
+	struct fstore *fs = priv;
+	char p[CVOL_OID_MAX + 8];
+	size_t done = 0;
+	ssize_t n;
+	int fd, ret;
+
+	ret = fstore_path(oid, p, sizeof(p));
+	if (ret)
+		return ret;
+	fd = openat(fs->rootfd, p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return cvol_seterr(-ENOENT, "no object %s", oid);
+		return cvol_seterr(-errno, "open %s: %s", oid,
+				   strerror(errno));
+	}
+	while (done < len) {
+		n = pread(fd, (char *)buf + done, len - done, off + done);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = cvol_seterr(-errno, "read %s: %s", oid,
+					  strerror(errno));
+			goto out_close;
+		}
+		if (n == 0)
+			break;
+		done += n;
+	}
+	memset((char *)buf + done, 0, len - done);
+out_close:
+	close(fd);
+	return ret;
+}
+
+static int fstore_pwrite_all(int fd, const void *buf, size_t len,
+			     uint64_t off)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = pwrite(fd, (const char *)buf + done, len - done,
+			   off + done);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		done += n;
+	}
+	return 0;
+}
+
+/* open @oid for writing; *created says whether it was new */
+static int fstore_open_w(struct fstore *fs, const char *oid, int extra,
+			 bool *created)
+{
+	char p[CVOL_OID_MAX + 8];
+	int fd, ret;
+
+	ret = fstore_path(oid, p, sizeof(p));
+	if (ret)
+		return ret;
+	*created = false;
+	fd = openat(fs->rootfd, p, O_WRONLY | O_CLOEXEC | extra);
+	if (fd < 0 && errno == ENOENT) {
+		fd = openat(fs->rootfd, p,
+			    O_WRONLY | O_CREAT | O_CLOEXEC | extra, 0600);
+		*created = true;
+	}
+	if (fd < 0)
+		return cvol_seterr(-errno, "open %s for writing: %s", oid,
+				   strerror(errno));
+	return fd;
+}
+
+static int fstore_write(void *priv, const char *oid, const void *buf,
+			size_t len, uint64_t off)
+{
+	struct fstore *fs = priv;
+	bool created;
+	int fd, ret;
+
+	fd = fstore_open_w(fs, oid, 0, &created);
+	if (fd < 0)
+		return fd;
+	ret = fstore_pwrite_all(fd, buf, len, off);
+	close(fd);
+	if (ret)
+		return cvol_seterr(ret, "write %s: %s", oid, strerror(-ret));
+	fstore_mark_dirty(fs, oid, created);
+	return 0;
+}
+
+static int fstore_write_full(void *priv, const char *oid, const void *buf,
+			     size_t len)
+{
+	struct fstore *fs = priv;
+	bool created;
+	int fd, ret;
+
+	fd = fstore_open_w(fs, oid, O_TRUNC, &created);
+	if (fd < 0)
+		return fd;
+	ret = fstore_pwrite_all(fd, buf, len, 0);
+	close(fd);
+	if (ret)
+		return cvol_seterr(ret, "write %s: %s", oid, strerror(-ret));
+	fstore_mark_dirty(fs, oid, created);
+	return 0;
+}
+
+static int fstore_punch(void *priv, const char *oid, uint64_t off,
+			uint64_t len)
+{
+	struct fstore *fs = priv;
+	char p[CVOL_OID_MAX + 8];
+	struct stat st;
+	int fd, ret;
+
+	ret = fstore_path(oid, p, sizeof(p));
+	if (ret)
+		return ret;
+	fd = openat(fs->rootfd, p, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return cvol_seterr(-errno, "open %s: %s", oid,
+				   strerror(errno));
+	}
+	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size <= off)
+		goto out_close; /* nothing there to punch */
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
+		      len)) {
+		/* no hole punching here: write zeros instead */
+		static const char zeros[65536];
+		uint64_t end = off + len, o;
+
+		if ((uint64_t)st.st_size < end)
+			end = st.st_size;
+		for (o = off; o < end && !ret; o += sizeof(zeros))
+			ret = fstore_pwrite_all(fd, zeros,
+					end - o < sizeof(zeros) ?
+						end - o : sizeof(zeros), o);
+		if (ret) {
+			ret = cvol_seterr(ret, "punch %s: %s", oid,
+					  strerror(-ret));
+			goto out_close;
+		}
+	}
+	fstore_mark_dirty(fs, oid, false);
+out_close:
+	close(fd);
+	return ret;
+}
+
+static int fstore_remove(void *priv, const char *oid)
+{
+	struct fstore *fs = priv;
+	char p[CVOL_OID_MAX + 8];
+	int ret;
+
+	ret = fstore_path(oid, p, sizeof(p));
+	if (ret)
+		return ret;
+	if (unlinkat(fs->rootfd, p, 0)) {
+		if (errno == ENOENT)
+			return cvol_seterr(-ENOENT, "no object %s", oid);
+		return cvol_seterr(-errno, "remove %s: %s", oid,
+				   strerror(errno));
+	}
+	pthread_mutex_lock(&fs->mu);
+	fs->dir_dirty[fstore_hash(oid) % FSTORE_FANOUT] = true;
+	pthread_mutex_unlock(&fs->mu);
+	return 0;
+}
+
+static int fstore_stat(void *priv, const char *oid, uint64_t *size)
+{
+	struct fstore *fs = priv;
+	char p[CVOL_OID_MAX + 8];
+	struct stat st;
+	int ret;
+
+	ret = fstore_path(oid, p, sizeof(p));
+	if (ret)
+		return ret;
+	if (fstatat(fs->rootfd, p, &st, 0)) {
+		if (errno == ENOENT)
+			return cvol_seterr(-ENOENT, "no object %s", oid);
+		return cvol_seterr(-errno, "stat %s: %s", oid,
+				   strerror(errno));
+	}
+	*size = st.st_size;
+	return 0;
+}
+
+static int fstore_copy(void *priv, const char *dst, const char *src)
+{
+	struct fstore *fs = priv;
+	char p[CVOL_OID_MAX + 8];
+	struct stat st;
+	bool created;
+	int sfd, dfd, ret = 0;
+	loff_t done = 0;
+	ssize_t n;
+
+	ret = fstore_path(src, p, sizeof(p));
+	if (ret)
+		return ret;
+	sfd = openat(fs->rootfd, p, O_RDONLY | O_CLOEXEC);
+	if (sfd < 0) {
+		if (errno == ENOENT)
+			return cvol_seterr(-ENOENT, "no object %s", src);
+		return cvol_seterr(-errno, "open %s: %s", src,
+				   strerror(errno));
+	}
+	dfd = fstore_open_w(fs, dst, O_TRUNC, &created);
+	if (dfd < 0) {
+		ret = dfd;
+		goto out_close_src;
+	}
+	if (ioctl(dfd, FICLONE, sfd) == 0)
+		goto out_done;
+	if (fstat(sfd, &st)) {
+		ret = cvol_seterr(-errno, "stat %s: %s", src, strerror(errno));
+		goto out_close_dst;
+	}
+	while (done < st.st_size) {
+		loff_t soff = done;
+
+		n = copy_file_range(sfd, &soff, dfd, &soff,
+				    st.st_size - done, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = cvol_seterr(n < 0 ? -errno : -EIO,
+					  "copy %s to %s: %s", src, dst,
+					  n < 0 ? strerror(errno) :
+						  "short copy");
+			goto out_close_dst;
+		}
+		done += n;
+	}
+	if (ftruncate(dfd, st.st_size)) {
+		ret = cvol_seterr(-errno, "truncate %s: %s", dst,
+				  strerror(errno));
+		goto out_close_dst;
+	}
+out_done:
+	fstore_mark_dirty(fs, dst, created);
+out_close_dst:
+	close(dfd);
+out_close_src:
+	close(sfd);
+	return ret;
+}
+
+static int fstore_list(void *priv, const char *prefix, cvol_store_list_cb cb,
+		       void *arg)
+{
+	struct fstore *fs = priv;
+	size_t plen = strlen(prefix);
+	struct dirent *de;
+	char sub[8];
+	DIR *d;
+	int i, fd, ret = 0;
+
+	for (i = 0; i < FSTORE_FANOUT && !ret; i++) {
+		snprintf(sub, sizeof(sub), "%02x", i);
+		fd = openat(fs->rootfd, sub, O_RDONLY | O_DIRECTORY |
+					     O_CLOEXEC);
+		if (fd < 0)
+			return cvol_seterr(-errno, "open %s/%s: %s", fs->root,
+					   sub, strerror(errno));
+		d = fdopendir(fd);
+		if (!d) {
+			close(fd);
+			return cvol_seterr(-ENOMEM, "out of memory");
+		}
+		while (!ret && (de = readdir(d))) {
+			if (de->d_name[0] == '.' || de->d_name[0] == ',')
+				continue;
+			if (strncmp(de->d_name, prefix, plen))
+				continue;
+			ret = cb(arg, de->d_name);
+		}
+		closedir(d);
+	}
+	return ret;
+}
+
+static int fstore_meta_lock(struct fstore *fs, const char *oid, bool lock)
+{
+	uint32_t h = fstore_hash(oid);
+	struct flock fl = {
+		.l_type = lock ? F_WRLCK : F_UNLCK,
+		.l_whence = SEEK_SET,
+		.l_start = h % 65536,
+		.l_len = 1,
+	};
+	int ret = 0;
+
+	if (lock)
+		pthread_mutex_lock(&fs->meta_mu[h % FSTORE_META_STRIPES]);
+	while (fcntl(fs->metafd, F_OFD_SETLKW, &fl)) {
+		if (errno == EINTR)
+			continue;
+		ret = cvol_seterr(-errno, "lock metadata %s: %s", oid,
+				  strerror(errno));
+		break;
+	}
+	if (!lock || ret)
+		pthread_mutex_unlock(&fs->meta_mu[h % FSTORE_META_STRIPES]);
+	return ret;
+}
+
+/* read the whole metadata file: version + payload */
+static int fstore_meta_get(struct fstore *fs, const char *oid, void *buf,
+			   size_t cap, size_t *len, uint64_t *version)
+{
+	char p[CVOL_OID_MAX + 8];
+	uint64_t v;
+	struct stat st;
+	ssize_t n;
+	int fd, ret;
+
+	ret = fstore_path(oid, p, sizeof(p));
+	if (ret)
+		return ret;
+	fd = openat(fs->rootfd, p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return cvol_seterr(-ENOENT, "no object %s", oid);
+		return cvol_seterr(-errno, "open %s: %s", oid,
+				   strerror(errno));
+	}
+	if (fstat(fd, &st)) {
+		ret = cvol_seterr(-errno, "stat %s: %s", oid, strerror(errno));
+		goto out_close;
+	}
+	if (st.st_size < FSTORE_META_HDR) {
+		ret = cvol_seterr(-EILSEQ,
+				  "metadata object %s is %lld bytes, expected at least %d",
+				  oid, (long long)st.st_size, FSTORE_META_HDR);
+		goto out_close;
+	}
+	if (buf && (uint64_t)st.st_size - FSTORE_META_HDR > cap) {
+		ret = cvol_seterr(-EOVERFLOW,
+				  "metadata object %s is %lld bytes, buffer %zu",
+				  oid, (long long)st.st_size - FSTORE_META_HDR,
+				  cap);
+		goto out_close;
+	}
+	n = pread(fd, &v, sizeof(v), 0);
+	if (n != sizeof(v)) {
+		ret = cvol_seterr(-EIO, "read %s: short read", oid);
+		goto out_close;
+	}
+	*version = le64toh(v);
+	if (buf) {
+		size_t want = st.st_size - FSTORE_META_HDR, done = 0;
+
+		while (done < want) {
+			n = pread(fd, (char *)buf + done, want - done,
+				  FSTORE_META_HDR + done);
+			if (n <= 0) {
+				ret = cvol_seterr(-EIO, "read %s: %s", oid,
+						  n < 0 ? strerror(errno) :
+							  "short read");
+				goto out_close;
+			}
+			done += n;
+		}
+		*len = want;
+	}
+out_close:
+	close(fd);
+	return ret;
+}
+
+static int fstore_meta_read(void *priv, const char *oid, void *buf,
+			    size_t cap, size_t *len, uint64_t *version)
+{
+	return fstore_meta_get(priv, oid, buf, cap, len, version);
+}
+
+static int fstore_meta_cas(void *priv, const char *oid, const void *buf,
+			   size_t len, uint64_t expect, uint64_t *version)
+{
+	struct fstore *fs = priv;
+	char p[CVOL_OID_MAX + 8], tmp[CVOL_OID_MAX + 64], sub[8];
+	uint64_t cur = 0, v;
+	int fd, dfd, ret;
+
+	ret = fstore_path(oid, p, sizeof(p));
+	if (ret)
+		return ret;
+	ret = fstore_meta_lock(fs, oid, true);
+	if (ret)
+		return ret;
+	ret = fstore_meta_get(fs, oid, NULL, 0, NULL, &cur);
+	if (ret == -ENOENT)
+		cur = 0;
+	else if (ret)
+		goto out_unlock;
+	if (cur != expect) {
+		ret = cvol_seterr(-ECANCELED,
+				  "metadata %s changed: version %llu, expected %llu",
+				  oid, (unsigned long long)cur,
+				  (unsigned long long)expect);
+		goto out_unlock;
+	}
+	snprintf(sub, sizeof(sub), "%02x", fstore_hash(oid) % FSTORE_FANOUT);
+	snprintf(tmp, sizeof(tmp), "%s/,tmp.%s.%d", sub, oid, gettid());
+	fd = openat(fs->rootfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600);
+	if (fd < 0) {
+		ret = cvol_seterr(-errno, "create %s: %s", tmp,
+				  strerror(errno));
+		goto out_unlock;
+	}
+	v = htole64(cur + 1);
+	ret = fstore_pwrite_all(fd, &v, sizeof(v), 0);
+	if (!ret)
+		ret = fstore_pwrite_all(fd, buf, len, FSTORE_META_HDR);
+	if (!ret && fsync(fd))
+		ret = -errno;
+	close(fd);
+	if (!ret && renameat(fs->rootfd, tmp, fs->rootfd, p))
+		ret = -errno;
+	if (ret) {
+		unlinkat(fs->rootfd, tmp, 0);
+		ret = cvol_seterr(ret, "replace %s: %s", oid, strerror(-ret));
+		goto out_unlock;
+	}
+	dfd = openat(fs->rootfd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd))
+		ret = cvol_seterr(-errno, "fsync %s/%s: %s", fs->root, sub,
+				  strerror(errno));
+	if (dfd >= 0)
+		close(dfd);
+	if (!ret)
+		*version = cur + 1;
+out_unlock:
+	fstore_meta_lock(fs, oid, false);
+	return ret;
+}
+
+static int fstore_flush(void *priv)
+{
+	struct fstore *fs = priv;
+	bool dirs[FSTORE_FANOUT];
+	char p[CVOL_OID_MAX + 8], sub[8];
+	char **dirty;
+	size_t i, n;
+	int fd, ret = 0;
+
+	pthread_mutex_lock(&fs->mu);
+	dirty = fs->dirty;
+	n = fs->ndirty;
+	fs->dirty = NULL;
+	fs->ndirty = fs->cap_dirty = 0;
+	memcpy(dirs, fs->dir_dirty, sizeof(dirs));
+	memset(fs->dir_dirty, 0, sizeof(fs->dir_dirty));
+	pthread_mutex_unlock(&fs->mu);
+
+	for (i = 0; i < n; i++) {
+		if (!ret && !fstore_path(dirty[i], p, sizeof(p))) {
+			fd = openat(fs->rootfd, p, O_RDONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				if (fdatasync(fd))
+					ret = cvol_seterr(-errno,
+							  "fdatasync %s: %s",
+							  dirty[i],
+							  strerror(errno));
+				close(fd);
+			}
+		}
+		free(dirty[i]);
+	}
+	free(dirty);
+	for (i = 0; i < FSTORE_FANOUT && !ret; i++) {
+		if (!dirs[i])
+			continue;
+		snprintf(sub, sizeof(sub), "%02zx", i);
+		fd = openat(fs->rootfd, sub, O_RDONLY | O_DIRECTORY |
+					     O_CLOEXEC);
+		if (fd < 0 || fsync(fd))
+			ret = cvol_seterr(-errno, "fsync %s/%s: %s", fs->root,
+					  sub, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	return ret;
+}
+
+static int fstore_lock(void *priv, const char *name, const char *cookie,
+		       char holder[CVOL_LOCK_HOLDER_MAX])
+{
+	struct fstore *fs = priv;
+	char p[CVOL_OID_MAX + 8];
+	struct fstore_lock *l;
+	ssize_t n;
+	int fd, ret;
+
+	ret = fstore_check_oid(name);
+	if (ret)
+		return ret;
+	snprintf(p, sizeof(p), ",lk.%s", name);
+	fd = openat(fs->rootfd, p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cvol_seterr(-errno, "open lock %s: %s", name,
+				   strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		ret = -errno;
+		if (ret == -EWOULDBLOCK) {
+			n = pread(fd, holder, CVOL_LOCK_HOLDER_MAX - 1, 0);
+			holder[n > 0 ? n : 0] = '\0';
+			ret = cvol_seterr(-EBUSY, "lock %s is held by %s",
+					  name, holder);
+		} else {
+			ret = cvol_seterr(ret, "lock %s: %s", name,
+					  strerror(-ret));
+		}
+		close(fd);
+		return ret;
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l) {
+		close(fd);
+		return cvol_seterr(-ENOMEM, "out of memory");
+	}
+	if (ftruncate(fd, 0) == 0)
+		fstore_pwrite_all(fd, cookie, strlen(cookie), 0);
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	l->fd = fd;
+	pthread_mutex_lock(&fs->mu);
+	l->next = fs->locks;
+	fs->locks = l;
+	pthread_mutex_unlock(&fs->mu);
+	return 0;
+}
+
+static int fstore_unlock(void *priv, const char *name, const char *cookie)
+{
+	struct fstore *fs = priv;
+	struct fstore_lock **pp, *l = NULL;
+
+	pthread_mutex_lock(&fs->mu);
+	for (pp = &fs->locks; *pp; pp = &(*pp)->next) {
+		if (!strcmp((*pp)->name, name)) {
+			l = *pp;
+			*pp = l->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&fs->mu);
+	if (!l)
+		return cvol_seterr(-ENOENT, "lock %s is not held here", name);
+	close(l->fd);
+	free(l);
+	return 0;
+}
+
+const struct cvol_store_ops cvol_store_file_ops = {
+	.name = "file",
+	.open = fstore_open,
+	.close = fstore_close,
+	.read = fstore_read,
+	.write = fstore_write,
+	.write_full = fstore_write_full,
+	.punch = fstore_punch,
+	.remove = fstore_remove,
+	.stat = fstore_stat,
+	.copy = fstore_copy,
+	.list = fstore_list,
+	.meta_read = fstore_meta_read,
+	.meta_cas = fstore_meta_cas,
+	.flush = fstore_flush,
+	.lock = fstore_lock,
+	.unlock = fstore_unlock,
+};
