@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Store conformance: locks are exclusive between instances.  While A holds
+ * a lock, B gets -EBUSY with A's cookie in @holder and in the message;
+ * other lock names are independent; after A unlocks B gets it; after B
+ * closes without unlocking A gets it again.
+ */
+#include "store-test.h"
+
+int main(void)
+{
+	struct cvol_store *a = st_open(), *b = st_open();
+	char holder[CVOL_LOCK_HOLDER_MAX];
+	const char *l1 = st_oid("lock1"), *l2 = st_oid("lock2");
+	const char *ca = "hostA:cvold.111", *cb = "hostB:cvold.222";
+
+	ST_EQ(a->ops->lock(a->priv, l1, ca, holder), 0);
+	memset(holder, 0, sizeof(holder));
+	cvol_clearerr();
+	ST_EQ(b->ops->lock(b->priv, l1, cb, holder), -EBUSY);
+	if (strcmp(holder, ca))
+		st_fail(__FILE__, __LINE__, "holder '%s', want '%s'", holder,
+			ca);
+	ST_MSG(ca);
+	/* still busy when asked again */
+	ST_EQ(b->ops->lock(b->priv, l1, cb, holder), -EBUSY);
+
+	ST_EQ(b->ops->lock(b->priv, l2, cb, holder), 0);
+	ST_EQ(a->ops->lock(a->priv, l2, ca, holder), -EBUSY);
+	ST_EQ(strcmp(holder, cb), 0);
+
+	ST_EQ(a->ops->unlock(a->priv, l1, ca), 0);
+	ST_EQ(b->ops->lock(b->priv, l1, cb, holder), 0);
+	ST_EQ(a->ops->lock(a->priv, l1, ca, holder), -EBUSY);
+	ST_EQ(strcmp(holder, cb), 0);
+
+	cvol_store_close(b);
+	ST_EQ(a->ops->lock(a->priv, l1, ca, holder), 0);
+	ST_EQ(a->ops->lock(a->priv, l2, ca, holder), 0);
+	ST_EQ(a->ops->unlock(a->priv, l1, ca), 0);
+	ST_EQ(a->ops->unlock(a->priv, l2, ca), 0);
+	cvol_store_close(a);
+	return 0;
+}
