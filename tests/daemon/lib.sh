@@ -1,0 +1,82 @@
+# shellcheck shell=bash
+# Helpers for the daemon tests: drive cvold's socket with cvolctl when it
+# is built, else with a python3 one-line client (protocol: one JSON object
+# per line, see Documentation/daemon-protocol.md).
+
+# cvol_req JSON: send one request, print the reply line
+cvol_req()
+{
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(120)
+s.connect(sys.argv[1])
+s.sendall((sys.argv[2] + "\n").encode())
+print(s.makefile().readline().strip())' "$CVOL_TMP/cvold.sock" "$1"
+}
+
+# cvol_field JSON KEY: print KEY of the reply object JSON
+cvol_field()
+{
+	python3 -c '
+import json, sys
+v = json.loads(sys.argv[1]).get(sys.argv[2])
+print("" if v is None else (str(v).lower() if isinstance(v, bool) else v))' \
+		"$1" "$2"
+}
+
+# cvol_ok JSON: send, fail the test unless the reply says ok
+cvol_ok()
+{
+	local rep
+
+	rep=$(cvol_req "$1")
+	[ "$(cvol_field "$rep" ok)" = true ] ||
+		cvol_fail "request $1 failed: $rep"
+	printf '%s\n' "$rep"
+}
+
+# cvol_create NAME SIZE [ORDER]
+cvol_create()
+{
+	cvol_ok "{\"op\":\"vol.create\",\"pool\":\"default\",\"name\":\"$1\",\"size\":$2,\"order\":${3:-22}}" >/dev/null
+}
+
+# cvol_attach NAME [SNAP] [RO]: print the device path
+cvol_attach()
+{
+	local snap="" rep
+
+	[ -n "$2" ] && snap=",\"snap\":\"$2\""
+	rep=$(cvol_ok "{\"op\":\"dev.attach\",\"pool\":\"default\",\"name\":\"$1\"$snap,\"ro\":${3:-false}}")
+	cvol_field "$rep" path
+}
+
+# cvol_detach PATH [force]
+cvol_detach()
+{
+	local id=${1#/dev/cvol}
+
+	cvol_ok "{\"op\":\"dev.detach\",\"dev_id\":$id,\"force\":${2:-false}}" >/dev/null
+}
+
+# cvol_need_daemon: skip unless cvold is built and cvol.ko loads
+cvol_need_daemon()
+{
+	[ -x "$CVOL_BUILD/cvold" ] || cvol_skip "cvold not built"
+	cvol_load_module
+	[ -c /dev/cvol-control ] || cvol_fail "/dev/cvol-control missing"
+	command -v python3 >/dev/null || cvol_skip "python3 missing"
+}
+
+# cvol_wait_gone PATH: wait (bounded) for a device node to disappear
+cvol_wait_gone()
+{
+	local i
+
+	for i in $(seq 50); do
+		[ -e "$1" ] || return 0
+		sleep 0.1
+	done
+	cvol_fail "$1 still present after detach"
+}
