@@ -1,0 +1,966 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cvold's volume-operation socket: one JSON object per line in each
+ * direction, served by one thread.  The protocol is documented in
+ * Documentation/daemon-protocol.md.
+ *
+ * The thread polls the listening socket, a stop pipe and up to
+ * CTL_MAX_CLIENTS connections.  A request line longer than CTL_REQ_MAX bytes
+ * is answered with EMSGSIZE and the connection is closed.  Every request
+ * gets exactly one reply line; bad requests get {"ok":false,...} and never
+ * stop the daemon.  Operations run one at a time, in the serving thread.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <json.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cvold.h"
+#include "err.h"
+
+#define CTL_REQ_MAX 65536 /* longest request line, newline included */
+#define CTL_MAX_CLIENTS 64 /* connections served at once */
+#define CTL_SEND_TIMEOUT 5 /* seconds a reply may wait for the peer */
+
+/*
+ * Optional daemon hook: the pools under the store root.  cvold may define
+ * it; without it pool.list answers EOPNOTSUPP.
+ */
+int cvold_pool_list(struct cvold *d, cvol_name_cb cb, void *arg)
+	__attribute__((weak));
+
+/**
+ * struct ctl_client - one connection
+ * @fd: the connected socket, -1 if the slot is free
+ * @len: bytes buffered in @buf
+ * @buf: the partial request line
+ */
+struct ctl_client {
+	int fd;
+	size_t len;
+	char *buf;
+};
+
+/**
+ * struct ctl_state - the socket server; one per process
+ * @d: the daemon
+ * @lfd: listening socket
+ * @stop_pipe: written by cvold_ctl_stop() to wake and end the thread
+ * @thread: the serving thread
+ * @path: socket path, removed on stop
+ * @clients: connections; only the serving thread touches them
+ *
+ * Set up by cvold_ctl_start() and torn down by cvold_ctl_stop(), both
+ * called from cvold's main thread; no lock is needed.
+ */
+static struct ctl_state {
+	struct cvold *d;
+	int lfd;
+	int stop_pipe[2];
+	pthread_t thread;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct ctl_client clients[CTL_MAX_CLIENTS];
+} ctl = { .lfd = -1 };
+
+/* ------------------------------------------------------------------ */
+/* Request helpers                                                      */
+/* ------------------------------------------------------------------ */
+
+static bool ctl_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > CVOL_NAME_MAX || s[0] == '.' || s[0] == '-')
+		return false;
+	for (; *s; s++) {
+		char c = *s;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * ctl_str() - string field @key of @req
+ * @what: "pool", "volume name", ... for messages
+ * @def: value when absent; NULL makes the field required
+ * @name: the value must be a valid cvol name
+ */
+static int ctl_str(json_object *req, const char *key, const char *what,
+		   const char *def, bool name, const char **out)
+{
+	json_object *v;
+	const char *s;
+
+	if (!json_object_object_get_ex(req, key, &v) ||
+	    json_object_is_type(v, json_type_null)) {
+		if (!def)
+			return cvol_seterr(-EINVAL, "missing field \"%s\"",
+					   key);
+		*out = def;
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_string))
+		return cvol_seterr(-EINVAL, "field \"%s\" must be a string",
+				   key);
+	s = json_object_get_string(v);
+	if (name && !ctl_name_valid(s))
+		return cvol_seterr(-EINVAL,
+				   "invalid %s \"%.80s\": use 1-%d characters of A-Z a-z 0-9 . _ -, not starting with . or -",
+				   what, s, CVOL_NAME_MAX);
+	*out = s;
+	return 0;
+}
+
+static int ctl_u64(json_object *req, const char *key, bool required,
+		   uint64_t def, uint64_t *out)
+{
+	json_object *v;
+	int64_t n;
+
+	if (!json_object_object_get_ex(req, key, &v)) {
+		if (required)
+			return cvol_seterr(-EINVAL, "missing field \"%s\"",
+					   key);
+		*out = def;
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_int))
+		return cvol_seterr(-EINVAL, "field \"%s\" must be an integer",
+				   key);
+	errno = 0;
+	n = json_object_get_int64(v);
+	if (n < 0)
+		return cvol_seterr(-EINVAL,
+				   "field \"%s\" must not be negative", key);
+	if (errno == EINVAL)
+		return cvol_seterr(-EINVAL, "field \"%s\" is out of range",
+				   key);
+	*out = (uint64_t)n;
+	return 0;
+}
+
+static int ctl_bool(json_object *req, const char *key, bool *out)
+{
+	json_object *v;
+
+	*out = false;
+	if (!json_object_object_get_ex(req, key, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_boolean))
+		return cvol_seterr(-EINVAL, "field \"%s\" must be a boolean",
+				   key);
+	*out = json_object_get_boolean(v);
+	return 0;
+}
+
+/* The pool named by field "pool" (default "default"), opened by cvold. */
+static int ctl_pool(json_object *req, struct cvol_pool **pool,
+		    const char **name)
+{
+	const char *p;
+	int ret;
+
+	ret = ctl_str(req, "pool", "pool name", "default", true, &p);
+	if (ret)
+		return ret;
+	*pool = cvold_pool(ctl.d, p);
+	if (!*pool)
+		return cvol_seterr(-ENOENT, "pool %s: %s", p,
+				   *cvol_errmsg() ? cvol_errmsg() :
+						    "cannot open");
+	if (name)
+		*name = p;
+	return 0;
+}
+
+static void ctl_add(json_object *o, const char *key, json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static json_object *ctl_info_json(const char *pool,
+				  const struct cvol_vol_info *in)
+{
+	json_object *o = json_object_new_object();
+
+	ctl_add(o, "pool", json_object_new_string(pool));
+	ctl_add(o, "name", json_object_new_string(in->name));
+	ctl_add(o, "snap", json_object_new_string(in->snap));
+	ctl_add(o, "size", json_object_new_int64((int64_t)in->size));
+	ctl_add(o, "order", json_object_new_int((int)in->order));
+	ctl_add(o, "object_size",
+		json_object_new_int64((int64_t)1 << in->order));
+	ctl_add(o, "parent_vol", json_object_new_string(in->parent_vol));
+	ctl_add(o, "parent_snap", json_object_new_string(in->parent_snap));
+	ctl_add(o, "snapshots", json_object_new_int64(in->nsnaps));
+	ctl_add(o, "clones", json_object_new_int64(in->nclones));
+	ctl_add(o, "protected", json_object_new_boolean(in->protected_));
+	ctl_add(o, "created", json_object_new_int64((int64_t)in->created));
+	ctl_add(o, "used_objects",
+		json_object_new_int64((int64_t)in->used_objects));
+	return o;
+}
+
+/* ------------------------------------------------------------------ */
+/* Operations: each fills @rep and returns 0, or returns -errno        */
+/* ------------------------------------------------------------------ */
+
+static int op_vol_create(json_object *req, json_object *rep)
+{
+	struct cvol_pool *pool;
+	const char *name;
+	uint64_t size, order;
+	int ret;
+
+	ret = ctl_pool(req, &pool, NULL);
+	if (!ret)
+		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
+	if (!ret)
+		ret = ctl_u64(req, "size", true, 0, &size);
+	if (!ret)
+		ret = ctl_u64(req, "order", false, CVOL_ORDER_DEFAULT, &order);
+	if (ret)
+		return ret;
+	if (size == 0 || size % 512)
+		return cvol_seterr(-EINVAL,
+				   "size %llu is not a non-zero multiple of 512",
+				   (unsigned long long)size);
+	if (order < CVOL_ORDER_MIN || order > CVOL_ORDER_MAX)
+		return cvol_seterr(-EINVAL,
+				   "object order %llu is outside %d..%d (64K..64M)",
+				   (unsigned long long)order, CVOL_ORDER_MIN,
+				   CVOL_ORDER_MAX);
+	ret = cvol_vol_create(pool, name, size, (unsigned int)order);
+	if (ret)
+		return ret;
+	ctl_add(rep, "name", json_object_new_string(name));
+	ctl_add(rep, "size", json_object_new_int64((int64_t)size));
+	return 0;
+}
+
+static int op_vol_remove(json_object *req, json_object *rep)
+{
+	struct cvol_pool *pool;
+	const char *name;
+	int ret;
+
+	ret = ctl_pool(req, &pool, NULL);
+	if (!ret)
+		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
+	if (ret)
+		return ret;
+	return cvol_vol_remove(pool, name);
+}
+
+struct ctl_list_arg {
+	struct cvol_pool *pool;
+	const char *pool_name;
+	const char *vol; /* snapshots of this volume; NULL: volumes */
+	json_object *arr;
+};
+
+static int ctl_list_cb(void *arg, const char *name)
+{
+	struct ctl_list_arg *la = arg;
+	struct cvol_vol_info in;
+	int ret;
+
+	if (la->vol)
+		ret = cvol_vol_info(la->pool, la->vol, name, &in);
+	else
+		ret = cvol_vol_info(la->pool, name, NULL, &in);
+	if (ret == -ENOENT)
+		return 0; /* removed meanwhile */
+	if (ret)
+		return ret;
+	json_object_array_add(la->arr, ctl_info_json(la->pool_name, &in));
+	return 0;
+}
+
+static int op_vol_list(json_object *req, json_object *rep)
+{
+	struct ctl_list_arg la = { 0 };
+	int ret;
+
+	ret = ctl_pool(req, &la.pool, &la.pool_name);
+	if (ret)
+		return ret;
+	la.arr = json_object_new_array();
+	ctl_add(rep, "volumes", la.arr);
+	return cvol_vol_list(la.pool, ctl_list_cb, &la);
+}
+
+static int op_vol_info(json_object *req, json_object *rep)
+{
+	struct cvol_vol_info in;
+	struct cvol_pool *pool;
+	const char *pname, *name, *snap;
+	int ret;
+
+	ret = ctl_pool(req, &pool, &pname);
+	if (!ret)
+		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
+	if (!ret)
+		ret = ctl_str(req, "snap", "snapshot name", "", false, &snap);
+	if (!ret && *snap && !ctl_name_valid(snap))
+		ret = ctl_str(req, "snap", "snapshot name", NULL, true, &snap);
+	if (ret)
+		return ret;
+	ret = cvol_vol_info(pool, name, *snap ? snap : NULL, &in);
+	if (ret)
+		return ret;
+	ctl_add(rep, "volume", ctl_info_json(pname, &in));
+	return 0;
+}
+
+static int op_vol_rename(json_object *req, json_object *rep)
+{
+	struct cvol_pool *pool;
+	const char *name, *new;
+	int ret;
+
+	ret = ctl_pool(req, &pool, NULL);
+	if (!ret)
+		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
+	if (!ret)
+		ret = ctl_str(req, "new", "volume name", NULL, true, &new);
+	if (ret)
+		return ret;
+	return cvol_vol_rename(pool, name, new);
+}
+
+static int op_vol_resize(json_object *req, json_object *rep)
+{
+	struct cvol_pool *pool;
+	const char *name;
+	uint64_t size;
+	bool shrink;
+	int ret;
+
+	ret = ctl_pool(req, &pool, NULL);
+	if (!ret)
+		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
+	if (!ret)
+		ret = ctl_u64(req, "size", true, 0, &size);
+	if (!ret)
+		ret = ctl_bool(req, "allow_shrink", &shrink);
+	if (ret)
+		return ret;
+	if (size == 0 || size % 512)
+		return cvol_seterr(-EINVAL,
+				   "size %llu is not a non-zero multiple of 512",
+				   (unsigned long long)size);
+	ret = cvol_vol_resize(pool, name, size, shrink);
+	if (ret)
+		return ret;
+	ctl_add(rep, "size", json_object_new_int64((int64_t)size));
+	return 0;
+}
+
+static int op_vol_clone(json_object *req, json_object *rep)
+{
+	struct cvol_pool *pool;
+	const char *name, *snap, *new;
+	int ret;
+
+	ret = ctl_pool(req, &pool, NULL);
+	if (!ret)
+		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
+	if (!ret)
+		ret = ctl_str(req, "snap", "snapshot name", NULL, true, &snap);
+	if (!ret)
+		ret = ctl_str(req, "new", "volume name", NULL, true, &new);
+	if (ret)
+		return ret;
+	return cvol_clone(pool, name, snap, new);
+}
+
+static int op_vol_flatten(json_object *req, json_object *rep)
+{
+	struct cvol_pool *pool;
+	const char *name;
+	int ret;
+
+	ret = ctl_pool(req, &pool, NULL);
+	if (!ret)
+		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
+	if (ret)
+		return ret;
+	return cvol_flatten(pool, name, NULL, NULL);
+}
+
+/* snap.create, snap.remove, snap.rollback: {pool, name, snap} */
+static int ctl_snap_args(json_object *req, struct cvol_pool **pool,
+			 const char **name, const char **snap)
+{
+	int ret;
+
+	ret = ctl_pool(req, pool, NULL);
+	if (!ret)
+		ret = ctl_str(req, "name", "volume name", NULL, true, name);
+	if (!ret)
+		ret = ctl_str(req, "snap", "snapshot name", NULL, true, snap);
+	return ret;
+}
+
+static int op_snap_create(json_object *req, json_object *rep)
+{
+	struct cvol_pool *pool;
+	const char *name, *snap;
+	int ret;
+
+	ret = ctl_snap_args(req, &pool, &name, &snap);
+	return ret ? ret : cvol_snap_create(pool, name, snap);
+}
+
+static int op_snap_remove(json_object *req, json_object *rep)
+{
+	struct cvol_pool *pool;
+	const char *name, *snap;
+	int ret;
+
+	ret = ctl_snap_args(req, &pool, &name, &snap);
+	return ret ? ret : cvol_snap_remove(pool, name, snap);
+}
+
+static int op_snap_rollback(json_object *req, json_object *rep)
+{
+	struct cvol_pool *pool;
+	const char *name, *snap;
+	int ret;
+
+	ret = ctl_snap_args(req, &pool, &name, &snap);
+	if (ret)
+		return ret;
+	ret = cvol_snap_rollback(pool, name, snap);
+	if (ret == -EBUSY)
+		return cvol_seterr(-EBUSY,
+				   "volume %s is in use (detach it first)",
+				   name);
+	return ret;
+}
+
+static int op_snap_list(json_object *req, json_object *rep)
+{
+	struct ctl_list_arg la = { 0 };
+	int ret;
+
+	ret = ctl_pool(req, &la.pool, &la.pool_name);
+	if (!ret)
+		ret = ctl_str(req, "name", "volume name", NULL, true, &la.vol);
+	if (ret)
+		return ret;
+	la.arr = json_object_new_array();
+	ctl_add(rep, "snapshots", la.arr);
+	return cvol_snap_list(la.pool, la.vol, ctl_list_cb, &la);
+}
+
+static int op_dev_attach(json_object *req, json_object *rep)
+{
+	const char *pool, *name, *snap;
+	char path[32];
+	uint32_t id;
+	bool ro;
+	int ret;
+
+	ret = ctl_str(req, "pool", "pool name", "default", true, &pool);
+	if (!ret)
+		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
+	if (!ret)
+		ret = ctl_str(req, "snap", "snapshot name", "", false, &snap);
+	if (!ret && *snap && !ctl_name_valid(snap))
+		ret = ctl_str(req, "snap", "snapshot name", NULL, true, &snap);
+	if (!ret)
+		ret = ctl_bool(req, "ro", &ro);
+	if (ret)
+		return ret;
+	ret = cvold_attach(ctl.d, pool, name, *snap ? snap : NULL,
+			   ro || *snap, &id);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "/dev/cvol%u", id);
+	ctl_add(rep, "dev_id", json_object_new_int64(id));
+	ctl_add(rep, "path", json_object_new_string(path));
+	return 0;
+}
+
+static int op_dev_detach(json_object *req, json_object *rep)
+{
+	uint64_t id;
+	bool force;
+	int ret;
+
+	ret = ctl_u64(req, "dev_id", true, 0, &id);
+	if (!ret)
+		ret = ctl_bool(req, "force", &force);
+	if (ret)
+		return ret;
+	if (id > UINT32_MAX)
+		return cvol_seterr(-ENOENT, "no device cvol%llu",
+				   (unsigned long long)id);
+	return cvold_detach(ctl.d, (uint32_t)id, force);
+}
+
+static const char *const ctl_state_names[] = {
+	"new", "live", "recovering", "dying",
+};
+
+static int ctl_dev_cb(void *arg, const struct cvold_dev_info *in)
+{
+	json_object *o = json_object_new_object();
+	char path[32];
+
+	snprintf(path, sizeof(path), "/dev/cvol%u", in->dev_id);
+	ctl_add(o, "dev_id", json_object_new_int64(in->dev_id));
+	ctl_add(o, "path", json_object_new_string(path));
+	ctl_add(o, "pool", json_object_new_string(in->pool));
+	ctl_add(o, "name", json_object_new_string(in->vol));
+	ctl_add(o, "snap", json_object_new_string(in->snap));
+	ctl_add(o, "ro", json_object_new_boolean(in->ro));
+	ctl_add(o, "size", json_object_new_int64((int64_t)in->size));
+	ctl_add(o, "state",
+		json_object_new_string(in->state < 4 ?
+				       ctl_state_names[in->state] : "unknown"));
+	json_object_array_add(arg, o);
+	return 0;
+}
+
+static int op_dev_list(json_object *req, json_object *rep)
+{
+	json_object *arr = json_object_new_array();
+
+	ctl_add(rep, "devices", arr);
+	return cvold_dev_list(ctl.d, ctl_dev_cb, arr);
+}
+
+static int ctl_pool_cb(void *arg, const char *name)
+{
+	json_object_array_add(arg, json_object_new_string(name));
+	return 0;
+}
+
+static int op_pool_list(json_object *req, json_object *rep)
+{
+	json_object *arr;
+
+	if (!cvold_pool_list)
+		return cvol_seterr(-EOPNOTSUPP,
+				   "this cvold cannot list its pools");
+	arr = json_object_new_array();
+	ctl_add(rep, "pools", arr);
+	return cvold_pool_list(ctl.d, ctl_pool_cb, arr);
+}
+
+static int op_pool_check(json_object *req, json_object *rep)
+{
+	struct cvol_check_report r = { 0 };
+	struct cvol_pool *pool;
+	json_object *o;
+	bool repair;
+	int ret;
+
+	ret = ctl_pool(req, &pool, NULL);
+	if (!ret)
+		ret = ctl_bool(req, "repair", &repair);
+	if (ret)
+		return ret;
+	ret = cvol_pool_check(pool, repair, &r, NULL, NULL);
+	if (ret)
+		return ret;
+	o = json_object_new_object();
+	ctl_add(o, "volumes", json_object_new_int64((int64_t)r.volumes));
+	ctl_add(o, "snapshots", json_object_new_int64((int64_t)r.snapshots));
+	ctl_add(o, "objects", json_object_new_int64((int64_t)r.objects));
+	ctl_add(o, "unreferenced",
+		json_object_new_int64((int64_t)r.unreferenced));
+	ctl_add(o, "dangling", json_object_new_int64((int64_t)r.dangling));
+	ctl_add(o, "bad_checksums",
+		json_object_new_int64((int64_t)r.bad_checksums));
+	ctl_add(o, "repaired", json_object_new_int64((int64_t)r.repaired));
+	ctl_add(rep, "check", o);
+	return 0;
+}
+
+static int ctl_count_cb(void *arg, const struct cvold_dev_info *in)
+{
+	(*(unsigned int *)arg)++;
+	return 0;
+}
+
+static int op_status(json_object *req, json_object *rep)
+{
+	unsigned int ndev = 0;
+	int ret;
+
+	ret = cvold_dev_list(ctl.d, ctl_count_cb, &ndev);
+	if (ret)
+		return ret;
+	ctl_add(rep, "daemon", json_object_new_string("cvold"));
+	ctl_add(rep, "pid", json_object_new_int((int)getpid()));
+	ctl_add(rep, "devices", json_object_new_int((int)ndev));
+	ctl_add(rep, "kernel_module",
+		json_object_new_boolean(access("/sys/module/cvol", F_OK) == 0));
+	return 0;
+}
+
+static const struct ctl_op {
+	const char *name;
+	int (*fn)(json_object *req, json_object *rep);
+} ctl_ops[] = {
+	{ "vol.create", op_vol_create },
+	{ "vol.remove", op_vol_remove },
+	{ "vol.list", op_vol_list },
+	{ "vol.info", op_vol_info },
+	{ "vol.rename", op_vol_rename },
+	{ "vol.resize", op_vol_resize },
+	{ "vol.clone", op_vol_clone },
+	{ "vol.flatten", op_vol_flatten },
+	{ "snap.create", op_snap_create },
+	{ "snap.remove", op_snap_remove },
+	{ "snap.list", op_snap_list },
+	{ "snap.rollback", op_snap_rollback },
+	{ "dev.attach", op_dev_attach },
+	{ "dev.detach", op_dev_detach },
+	{ "dev.list", op_dev_list },
+	{ "pool.list", op_pool_list },
+	{ "pool.check", op_pool_check },
+	{ "status", op_status },
+};
+
+/* ------------------------------------------------------------------ */
+/* Dispatch and transport                                              */
+/* ------------------------------------------------------------------ */
+
+static json_object *ctl_error_reply(int err, const char *msg)
+{
+	json_object *rep = json_object_new_object();
+
+	if (!msg || !*msg)
+		msg = strerror(-err);
+	ctl_add(rep, "ok", json_object_new_boolean(false));
+	ctl_add(rep, "errno", json_object_new_int(-err));
+	ctl_add(rep, "error", json_object_new_string(msg));
+	return rep;
+}
+
+/* ctl_handle() - the reply to one request line (NUL-terminated) */
+static json_object *ctl_handle(const char *line, size_t len)
+{
+	enum json_tokener_error jerr;
+	json_tokener *tok;
+	json_object *req, *rep, *v;
+	const char *op;
+	size_t i;
+	int ret;
+
+	tok = json_tokener_new();
+	if (!tok)
+		return ctl_error_reply(-ENOMEM, "out of memory");
+	req = json_tokener_parse_ex(tok, line, (int)len);
+	jerr = json_tokener_get_error(tok);
+	if (req && jerr == json_tokener_success &&
+	    tok->char_offset < (int)len &&
+	    line[tok->char_offset + strspn(line + tok->char_offset, " \t\r")])
+		jerr = json_tokener_error_parse_unexpected;
+	json_tokener_free(tok);
+	if (!req || jerr != json_tokener_success) {
+		json_object_put(req);
+		return ctl_error_reply(-EINVAL, "request is not valid JSON");
+	}
+	if (!json_object_is_type(req, json_type_object)) {
+		json_object_put(req);
+		return ctl_error_reply(-EINVAL,
+				       "request must be a JSON object");
+	}
+	if (!json_object_object_get_ex(req, "op", &v) ||
+	    !json_object_is_type(v, json_type_string)) {
+		json_object_put(req);
+		return ctl_error_reply(-EINVAL,
+				       "request has no string field \"op\"");
+	}
+	op = json_object_get_string(v);
+	for (i = 0; i < sizeof(ctl_ops) / sizeof(ctl_ops[0]); i++)
+		if (!strcmp(op, ctl_ops[i].name))
+			break;
+	if (i == sizeof(ctl_ops) / sizeof(ctl_ops[0])) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "unknown op \"%.64s\"", op);
+		json_object_put(req);
+		return ctl_error_reply(-EOPNOTSUPP, msg);
+	}
+	rep = json_object_new_object();
+	ctl_add(rep, "ok", json_object_new_boolean(true));
+	cvol_clearerr();
+	ret = ctl_ops[i].fn(req, rep);
+	if (ret < 0) {
+		json_object_put(rep);
+		rep = ctl_error_reply(ret, cvol_errmsg());
+	}
+	json_object_put(req);
+	return rep;
+}
+
+static int ctl_send(int fd, json_object *rep)
+{
+	const char *s;
+	size_t len, off = 0;
+	ssize_t n;
+	char *line;
+
+	s = json_object_to_json_string_ext(rep, JSON_C_TO_STRING_PLAIN);
+	len = strlen(s);
+	line = malloc(len + 1);
+	if (!line)
+		return -ENOMEM;
+	memcpy(line, s, len);
+	line[len++] = '\n';
+	while (off < len) {
+		n = send(fd, line + off, len - off, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(line);
+			return -EIO;
+		}
+		off += (size_t)n;
+	}
+	free(line);
+	return 0;
+}
+
+static void ctl_client_close(struct ctl_client *c)
+{
+	close(c->fd);
+	free(c->buf);
+	c->fd = -1;
+	c->buf = NULL;
+	c->len = 0;
+}
+
+static void ctl_accept(void)
+{
+	struct timeval tv = { .tv_sec = CTL_SEND_TIMEOUT };
+	struct ctl_client *c = NULL;
+	json_object *rep;
+	int fd, i;
+
+	fd = accept4(ctl.lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
+		if (ctl.clients[i].fd < 0) {
+			c = &ctl.clients[i];
+			break;
+		}
+	}
+	if (c)
+		c->buf = malloc(CTL_REQ_MAX);
+	if (!c || !c->buf) {
+		rep = ctl_error_reply(-EAGAIN, "too many connections to cvold");
+		ctl_send(fd, rep);
+		json_object_put(rep);
+		close(fd);
+		return;
+	}
+	c->fd = fd;
+	c->len = 0;
+}
+
+/* Read what @c has sent and answer every complete line. */
+static void ctl_client_read(struct ctl_client *c)
+{
+	json_object *rep;
+	char *nl;
+	ssize_t n;
+	size_t used;
+
+	n = recv(c->fd, c->buf + c->len, CTL_REQ_MAX - c->len, MSG_DONTWAIT);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		ctl_client_close(c);
+		return;
+	}
+	c->len += (size_t)n;
+	while ((nl = memchr(c->buf, '\n', c->len))) {
+		*nl = '\0';
+		used = (size_t)(nl - c->buf) + 1;
+		if (nl > c->buf && memchr(c->buf, '\0', used - 1))
+			rep = ctl_error_reply(-EINVAL,
+					      "request contains a NUL byte");
+		else
+			rep = ctl_handle(c->buf, used - 1);
+		if (ctl_send(c->fd, rep)) {
+			json_object_put(rep);
+			ctl_client_close(c);
+			return;
+		}
+		json_object_put(rep);
+		memmove(c->buf, c->buf + used, c->len - used);
+		c->len -= used;
+	}
+	if (c->len == CTL_REQ_MAX) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "request longer than %d bytes",
+			 CTL_REQ_MAX - 1);
+		rep = ctl_error_reply(-EMSGSIZE, msg);
+		ctl_send(c->fd, rep);
+		json_object_put(rep);
+		ctl_client_close(c);
+	}
+}
+
+static void *ctl_thread(void *arg)
+{
+	struct pollfd pfd[CTL_MAX_CLIENTS + 2];
+	int map[CTL_MAX_CLIENTS + 2];
+	int i, n;
+
+	for (;;) {
+		pfd[0] = (struct pollfd){ .fd = ctl.stop_pipe[0],
+					  .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = ctl.lfd, .events = POLLIN };
+		n = 2;
+		for (i = 0; i < CTL_MAX_CLIENTS; i++) {
+			if (ctl.clients[i].fd < 0)
+				continue;
+			pfd[n] = (struct pollfd){ .fd = ctl.clients[i].fd,
+						  .events = POLLIN };
+			map[n++] = i;
+		}
+		if (poll(pfd, (nfds_t)n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[0].revents)
+			break;
+		for (i = 2; i < n; i++)
+			if (pfd[i].revents)
+				ctl_client_read(&ctl.clients[map[i]]);
+		if (pfd[1].revents & POLLIN)
+			ctl_accept();
+	}
+	for (i = 0; i < CTL_MAX_CLIENTS; i++)
+		if (ctl.clients[i].fd >= 0)
+			ctl_client_close(&ctl.clients[i]);
+	return NULL;
+}
+
+/* mkdir -p of the socket's directory; the last component is made 0700 */
+static int ctl_mkdir(const char *sock_path)
+{
+	char dir[sizeof(ctl.path)];
+	char *slash;
+	size_t i;
+
+	snprintf(dir, sizeof(dir), "%s", sock_path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	for (i = 1; dir[i]; i++) {
+		if (dir[i] != '/')
+			continue;
+		dir[i] = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			return cvol_seterr(-errno, "mkdir %s: %s", dir,
+					   strerror(errno));
+		dir[i] = '/';
+	}
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return cvol_seterr(-errno, "mkdir %s: %s", dir,
+				   strerror(errno));
+	return 0;
+}
+
+int cvold_ctl_start(struct cvold *d, const char *sock_path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	mode_t old_umask;
+	int i, ret;
+
+	if (strlen(sock_path) >= sizeof(sa.sun_path))
+		return cvol_seterr(-ENAMETOOLONG, "socket path too long: %s",
+				   sock_path);
+	ret = ctl_mkdir(sock_path);
+	if (ret)
+		return ret;
+	ctl.d = d;
+	for (i = 0; i < CTL_MAX_CLIENTS; i++)
+		ctl.clients[i].fd = -1;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
+	snprintf(ctl.path, sizeof(ctl.path), "%s", sock_path);
+
+	ctl.lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (ctl.lfd < 0)
+		return cvol_seterr(-errno, "socket: %s", strerror(errno));
+	unlink(sock_path); /* a stale socket of an earlier cvold */
+	old_umask = umask(0077);
+	ret = bind(ctl.lfd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old_umask);
+	if (ret) {
+		ret = cvol_seterr(-errno, "bind %s: %s", sock_path,
+				  strerror(errno));
+		goto close_socket;
+	}
+	if (chmod(sock_path, 0600) || listen(ctl.lfd, 16)) {
+		ret = cvol_seterr(-errno, "listen %s: %s", sock_path,
+				  strerror(errno));
+		goto unlink_socket;
+	}
+	if (pipe2(ctl.stop_pipe, O_CLOEXEC)) {
+		ret = cvol_seterr(-errno, "pipe: %s", strerror(errno));
+		goto unlink_socket;
+	}
+	ret = -pthread_create(&ctl.thread, NULL, ctl_thread, NULL);
+	if (ret) {
+		cvol_seterr(ret, "pthread_create: %s", strerror(-ret));
+		goto close_pipe;
+	}
+	return 0;
+
+close_pipe:
+	close(ctl.stop_pipe[0]);
+	close(ctl.stop_pipe[1]);
+unlink_socket:
+	unlink(sock_path);
+close_socket:
+	close(ctl.lfd);
+	ctl.lfd = -1;
+	return ret;
+}
+
+void cvold_ctl_stop(struct cvold *d)
+{
+	ssize_t n;
+
+	if (ctl.lfd < 0)
+		return;
+	do
+		n = write(ctl.stop_pipe[1], "x", 1);
+	while (n < 0 && errno == EINTR);
+	pthread_join(ctl.thread, NULL);
+	close(ctl.stop_pipe[0]);
+	close(ctl.stop_pipe[1]);
+	close(ctl.lfd);
+	ctl.lfd = -1;
+	unlink(ctl.path);
+}

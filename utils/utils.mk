@@ -1,0 +1,28 @@
+# cvolctl and the integration files (udev, systemd, modules-load, DKMS).
+CVOLCTL_SRCS := utils/cvolctl.c utils/output.c
+CVOLCTL_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0 json-c 2>/dev/null)
+BINS += $(O)/cvolctl
+
+# Linked with libcvolctl's objects so it runs from the build tree.
+$(O)/cvolctl: $(CVOLCTL_SRCS:%.c=$(O)/obj/%.o) $(CTL_SRCS:%.c=$(O)/obj/%.o)
+	$(CC) $(CFLAGS) -o $@ $^ $(CVOLCTL_LDLIBS) -lpthread
+
+INSTALL_TARGETS += install-utils
+.PHONY: install-utils
+install-utils: $(O)/cvolctl
+	install -D -m 0755 $(O)/cvolctl $(DESTDIR)$(PREFIX)/sbin/cvolctl
+	install -D -m 0755 utils/cvol-namer $(DESTDIR)/lib/udev/cvol-namer
+	install -D -m 0644 utils/60-cvol.rules \
+		$(DESTDIR)/lib/udev/rules.d/60-cvol.rules
+	install -D -m 0644 utils/cvold.service \
+		$(DESTDIR)/lib/systemd/system/cvold.service
+	install -D -m 0644 utils/cvol.conf \
+		$(DESTDIR)/usr/lib/modules-load.d/cvol.conf
+	install -D -m 0644 utils/cvolctl.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/cvolctl
+	install -d $(DESTDIR)$(PREFIX)/share/man/man3 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0644 Documentation/man/*.3 $(DESTDIR)$(PREFIX)/share/man/man3/
+	install -m 0644 Documentation/man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 Documentation/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
