@@ -178,10 +178,16 @@ static int ctl_pool(json_object *req, struct cvol_pool **pool,
 	if (ret)
 		return ret;
 	*pool = cvold_pool(ctl.d, p);
-	if (!*pool)
-		return cvol_seterr(-ENOENT, "pool %s: %s", p,
-				   *cvol_errmsg() ? cvol_errmsg() :
-						    "cannot open");
+	if (!*pool) {
+		char msg[256];
+
+		/* cvol_seterr() must not read the buffer it writes */
+		snprintf(msg, sizeof(msg), "%s",
+			 *cvol_errmsg() ? cvol_errmsg() : "cannot open");
+		if (!strncmp(msg, "pool ", 5))
+			return cvol_seterr(-ENOENT, "%s", msg);
+		return cvol_seterr(-ENOENT, "pool %s: %s", p, msg);
+	}
 	if (name)
 		*name = p;
 	return 0;
