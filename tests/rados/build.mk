@@ -1,12 +1,20 @@
 # RADOS lane helpers (the lane's tests are the shell scripts here; they
-# run the store conformance programs from tests/store/ against a cluster).
+# run the store conformance programs from tests/store/ against a cluster)
+# and the benchmark program of scripts/bench.d/rados (plain, unsanitized).
 RADOS_HELPERS := $(O)/tests/rados/open-errors
+RADOS_BENCH := $(O)/tests/rados/bench-rados
 
 ifneq ($(filter daemon/store-rados.c,$(ENGINE_SRCS)),)
-HOST_TEST_BINS += $(RADOS_HELPERS)
+HOST_TEST_BINS += $(RADOS_HELPERS) $(RADOS_BENCH)
 endif
 
 $(RADOS_HELPERS): T_CFLAGS = -fsanitize=address,undefined
 $(RADOS_HELPERS): T_LDLIBS = $(O)/san/libcvolengine.a \
 	-fsanitize=address,undefined $(ENGINE_LDLIBS)
 $(RADOS_HELPERS): $(O)/san/libcvolengine.a
+
+# the engine level of the benchmark once the engine is in the library
+$(RADOS_BENCH): T_CFLAGS = -pthread \
+	$(if $(filter daemon/volume.c,$(ENGINE_SRCS)),-DCVOL_BENCH_ENGINE)
+$(RADOS_BENCH): T_LDLIBS = $(O)/libcvolengine.a -pthread $(ENGINE_LDLIBS)
+$(RADOS_BENCH): $(O)/libcvolengine.a
