@@ -16,3 +16,8 @@ $(info cvol: store drivers built: file rados)
 else
 $(info cvol: store drivers built: file (no librados: install librados-dev for rados))
 endif
+
+# The configuration file parser (pools beyond the store root, e.g. RADOS).
+ENGINE_SRCS += daemon/config.c
+$(O)/libcvolengine.a: $(O)/obj/daemon/config.o
+$(O)/san/libcvolengine.a: $(O)/san/daemon/config.o

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * cvol configuration file parser: "[pool NAME]" sections of "key = value"
+ * lines, '#' comments.  See config.h for the format.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "err.h"
+
+#define CONFIG_LINE_MAX 1024
+
+/**
+ * struct config_pool - one [pool NAME] section
+ * @next: next section
+ * @name: cvol pool name
+ * @conf: its store configuration; strings point into @strs
+ * @strs: owned copies of the values (driver, path, ceph_*)
+ */
+struct config_pool {
+	struct config_pool *next;
+	char name[64];
+	struct cvol_store_conf conf;
+	char *strs[5];
+};
+
+/**
+ * struct cvol_config - a parsed file (immutable once loaded)
+ * @pools: sections in reverse file order
+ */
+struct cvol_config {
+	struct config_pool *pools;
+};
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static bool name_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 63 || s[0] == '.' || s[0] == '-')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
+			return false;
+	return true;
+}
+
+static int set_key(struct config_pool *p, const char *key, const char *val,
+		   const char *path, int line)
+{
+	static const char *const keys[] = { "driver", "path", "ceph_conf",
+					    "ceph_client", "ceph_pool" };
+	unsigned long v;
+	char *end;
+	size_t i;
+
+	if (!strcmp(key, "connect_timeout")) {
+		errno = 0;
+		v = strtoul(val, &end, 10);
+		if (errno || end == val || *end || v > 3600)
+			return cvol_seterr(-EINVAL,
+					   "%s:%d: connect_timeout must be 0..3600 seconds",
+					   path, line);
+		p->conf.connect_timeout = (unsigned int)v;
+		return 0;
+	}
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(key, keys[i]))
+			continue;
+		if (!val[0])
+			return cvol_seterr(-EINVAL, "%s:%d: empty value for %s",
+					   path, line, key);
+		free(p->strs[i]);
+		p->strs[i] = strdup(val);
+		if (!p->strs[i])
+			return cvol_seterr(-ENOMEM, "out of memory");
+		return 0;
+	}
+	return cvol_seterr(-EINVAL, "%s:%d: unknown key '%s'", path, line, key);
+}
+
+/* fill conf's string fields from strs and check the section is complete */
+static int finish_pool(struct config_pool *p, const char *path)
+{
+	p->conf.pool = p->name;
+	p->conf.driver = p->strs[0] ? p->strs[0] : "file";
+	p->conf.path = p->strs[1];
+	p->conf.ceph_conf = p->strs[2];
+	p->conf.ceph_client = p->strs[3];
+	p->conf.ceph_pool = p->strs[4];
+	if (!cvol_store_find(p->conf.driver))
+		return cvol_seterr(-EINVAL,
+				   "%s: pool %s: store driver '%s' not built",
+				   path, p->name, p->conf.driver);
+	if (!strcmp(p->conf.driver, "rados") && !p->conf.ceph_pool)
+		return cvol_seterr(-EINVAL, "%s: pool %s: rados needs ceph_pool",
+				   path, p->name);
+	return 0;
+}
+
+static void free_pool(struct config_pool *p)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(p->strs) / sizeof(p->strs[0]); i++)
+		free(p->strs[i]);
+	free(p);
+}
+
+void cvol_config_free(struct cvol_config *cfg)
+{
+	struct config_pool *p;
+
+	if (!cfg)
+		return;
+	while ((p = cfg->pools)) {
+		cfg->pools = p->next;
+		free_pool(p);
+	}
+	free(cfg);
+}
+
+int cvol_config_load(const char *path, struct cvol_config **out)
+{
+	char buf[CONFIG_LINE_MAX], *s, *eq;
+	struct config_pool *p, *cur = NULL;
+	struct cvol_config *cfg;
+	int line = 0, ret = 0;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		return cvol_seterr(-errno, "config %s: %s", path,
+				   strerror(errno));
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg) {
+		ret = cvol_seterr(-ENOMEM, "out of memory");
+		goto out_close;
+	}
+	while (fgets(buf, sizeof(buf), f)) {
+		line++;
+		if (!strchr(buf, '\n') && !feof(f)) {
+			ret = cvol_seterr(-EINVAL, "%s:%d: line too long", path,
+					  line);
+			goto out_free;
+		}
+		s = strchr(buf, '#');
+		if (s)
+			*s = '\0';
+		s = trim(buf);
+		if (!*s)
+			continue;
+		if (*s == '[') {
+			char *name, *end = strchr(s, ']');
+
+			if (!end || end[1] || strncmp(s, "[pool", 5) ||
+			    !isspace((unsigned char)s[5])) {
+				ret = cvol_seterr(-EINVAL,
+						  "%s:%d: want [pool NAME]",
+						  path, line);
+				goto out_free;
+			}
+			*end = '\0';
+			name = trim(s + 5);
+			if (!name_ok(name)) {
+				ret = cvol_seterr(-EINVAL,
+						  "%s:%d: bad pool name '%s'",
+						  path, line, name);
+				goto out_free;
+			}
+			for (p = cfg->pools; p; p = p->next) {
+				if (!strcmp(p->name, name)) {
+					ret = cvol_seterr(-EINVAL,
+							  "%s:%d: pool %s defined twice",
+							  path, line, name);
+					goto out_free;
+				}
+			}
+			if (cur) {
+				ret = finish_pool(cur, path);
+				if (ret)
+					goto out_free;
+			}
+			cur = calloc(1, sizeof(*cur));
+			if (!cur) {
+				ret = cvol_seterr(-ENOMEM, "out of memory");
+				goto out_free;
+			}
+			strcpy(cur->name, name);
+			cur->next = cfg->pools;
+			cfg->pools = cur;
+			continue;
+		}
+		eq = strchr(s, '=');
+		if (!eq || !cur) {
+			ret = cvol_seterr(-EINVAL, "%s:%d: %s", path, line,
+					  cur ? "want key = value" :
+						"key outside a [pool NAME] section");
+			goto out_free;
+		}
+		*eq = '\0';
+		ret = set_key(cur, trim(s), trim(eq + 1), path, line);
+		if (ret)
+			goto out_free;
+	}
+	if (ferror(f)) {
+		ret = cvol_seterr(-EIO, "config %s: read error", path);
+		goto out_free;
+	}
+	if (cur) {
+		ret = finish_pool(cur, path);
+		if (ret)
+			goto out_free;
+	}
+	*out = cfg;
+	goto out_close;
+
+out_free:
+	cvol_config_free(cfg);
+out_close:
+	fclose(f);
+	return ret;
+}
+
+int cvol_config_pool(const struct cvol_config *cfg, const char *pool,
+		     struct cvol_store_conf *conf)
+{
+	const struct config_pool *p;
+
+	for (p = cfg ? cfg->pools : NULL; p; p = p->next) {
+		if (!strcmp(p->name, pool)) {
+			*conf = p->conf;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int cvol_config_pools(const struct cvol_config *cfg,
+		      int (*cb)(void *arg, const char *pool), void *arg)
+{
+	const struct config_pool *p;
+	int ret;
+
+	for (p = cfg ? cfg->pools : NULL; p; p = p->next) {
+		ret = cb(arg, p->name);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

@@ -1,0 +1,8 @@
+# Configuration file parser tests (host lane, sanitized).
+CONFIG_TESTS := $(patsubst tests/config/%.c,$(O)/tests/config/%,\
+	$(wildcard tests/config/[0-9]*.c))
+HOST_TEST_BINS += $(CONFIG_TESTS)
+$(CONFIG_TESTS): T_CFLAGS = -fsanitize=address,undefined
+$(CONFIG_TESTS): T_LDLIBS = $(O)/san/libcvolengine.a \
+	-fsanitize=address,undefined $(ENGINE_LDLIBS)
+$(CONFIG_TESTS): $(O)/san/libcvolengine.a
