@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <linux/cvol.h>
 
+#include "config.h"
 #include "cvold.h"
 
 #define CVOLD_QUEUES		2	/* hardware queues per device */
@@ -81,6 +82,8 @@ struct cvold {
 	struct cvold_pool_ent *pools;
 	struct cvold_dev *devs;
 	void *ctl;
+	/* --config FILE: pools beyond the store root; read-only once serving */
+	struct cvol_config *config;
 };
 
 /* queue.c */

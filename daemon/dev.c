@@ -28,13 +28,16 @@ static int pool_get_locked(struct cvold *d, const char *name,
 			return 0;
 		}
 	}
-	if (snprintf(path, sizeof(path), "%s/%s", d->store_root, name) >=
-	    (int)sizeof(path))
-		return cvol_seterr(-ENAMETOOLONG, "pool path too long");
+	/* pools named in the config file (e.g. RADOS) use their own store */
+	if (cvol_config_pool(d->config, name, &conf)) {
+		if (snprintf(path, sizeof(path), "%s/%s", d->store_root,
+			     name) >= (int)sizeof(path))
+			return cvol_seterr(-ENAMETOOLONG, "pool path too long");
+		conf.path = path;
+	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return cvol_seterr(-ENOMEM, "out of memory");
-	conf.path = path;
 	ret = cvol_pool_open(&conf, &p->pool);
 	if (ret) {
 		free(p);

@@ -116,6 +116,10 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
+	if (config && cvol_config_load(config, &d.config)) {
+		fprintf(stderr, "cvold: %s\n", cvol_errmsg());
+		return 1;
+	}
 	if (mkdir(d.store_root, 0700) && errno != EEXIST) {
 		fprintf(stderr, "cvold: store root %s: %s\n", d.store_root,
 			strerror(errno));
