@@ -66,6 +66,10 @@ cvol_expect_contains()
 	case $2 in
 	*"$3"*) return 0 ;;
 	esac
+	if [ "${#2}" -gt 300 ]; then
+		printf '%s\n' "$2" | tail -n 20
+		cvol_fail "$1: '$3' not found in the output above"
+	fi
 	cvol_fail "$1: '$3' not found in: $2"
 }
 
