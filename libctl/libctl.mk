@@ -27,11 +27,12 @@ $(O)/libcvolctl.pc: libctl/libcvolctl.pc.in
 
 INSTALL_TARGETS += install-libctl
 .PHONY: install-libctl
-install-libctl: $(O)/libcvolctl.so.0 $(O)/libcvolctl.pc
+install-libctl: $(O)/libcvolctl.so.0
 	install -D -m 0755 $(O)/libcvolctl.so.0 \
 		$(DESTDIR)$(PREFIX)/lib/libcvolctl.so.0
 	ln -sf libcvolctl.so.0 $(DESTDIR)$(PREFIX)/lib/libcvolctl.so
 	install -D -m 0644 libctl/include/cvol/ctl.h \
 		$(DESTDIR)$(PREFIX)/include/cvol/ctl.h
-	install -D -m 0644 $(O)/libcvolctl.pc \
-		$(DESTDIR)$(PREFIX)/lib/pkgconfig/libcvolctl.pc
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	sed 's|@PREFIX@|$(PREFIX)|' libctl/libcvolctl.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/libcvolctl.pc

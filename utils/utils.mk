@@ -1,7 +1,11 @@
 # cvolctl and the integration files (udev, systemd, modules-load, DKMS).
 CVOLCTL_SRCS := utils/cvolctl.c utils/output.c
 CVOLCTL_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0 json-c 2>/dev/null)
-BINS += $(O)/cvolctl
+BINS += $(O)/cvolctl $(O)/cvold.service
+
+$(O)/cvold.service: utils/cvold.service.in
+	@mkdir -p $(@D)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' $< > $@
 
 # Linked with libcvolctl's objects so it runs from the build tree.
 $(O)/cvolctl: $(CVOLCTL_SRCS:%.c=$(O)/obj/%.o) $(CTL_SRCS:%.c=$(O)/obj/%.o)
@@ -11,11 +15,14 @@ INSTALL_TARGETS += install-utils
 .PHONY: install-utils
 install-utils: $(O)/cvolctl
 	install -D -m 0755 $(O)/cvolctl $(DESTDIR)$(PREFIX)/sbin/cvolctl
+	if [ -x $(O)/cvold ]; then install -D -m 0755 $(O)/cvold \
+		$(DESTDIR)$(PREFIX)/sbin/cvold; fi
 	install -D -m 0755 utils/cvol-namer $(DESTDIR)/lib/udev/cvol-namer
 	install -D -m 0644 utils/60-cvol.rules \
 		$(DESTDIR)/lib/udev/rules.d/60-cvol.rules
-	install -D -m 0644 utils/cvold.service \
-		$(DESTDIR)/lib/systemd/system/cvold.service
+	install -d $(DESTDIR)/lib/systemd/system
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' utils/cvold.service.in \
+		> $(DESTDIR)/lib/systemd/system/cvold.service
 	install -D -m 0644 utils/cvol.conf \
 		$(DESTDIR)/usr/lib/modules-load.d/cvol.conf
 	install -D -m 0644 utils/cvolctl.bash-completion \
@@ -26,3 +33,9 @@ install-utils: $(O)/cvolctl
 	install -m 0644 Documentation/man/*.3 $(DESTDIR)$(PREFIX)/share/man/man3/
 	install -m 0644 Documentation/man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 Documentation/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -D -m 0644 utils/dkms.conf \
+		$(DESTDIR)/usr/src/cvol-0.1/dkms.conf
+	install -m 0644 Makefile Kbuild $(DESTDIR)/usr/src/cvol-0.1/
+	mkdir -p $(DESTDIR)/usr/src/cvol-0.1/kernel
+	cp -r kernel/*.c kernel/*.h kernel/Kbuild kernel/include \
+		$(DESTDIR)/usr/src/cvol-0.1/kernel/
