@@ -202,7 +202,7 @@ static int mem_read(void *priv, const char *oid, void *buf, size_t len,
 		goto out_unlock;
 	}
 	memset(buf, 0, len);
-	if (off < o->size)
+	if (off < o->size && len)
 		memcpy(buf, o->data + off,
 		       o->size - off < len ? o->size - off : len);
 out_unlock:
@@ -231,7 +231,8 @@ static int mem_write_locked(struct mem_disk *d, const char *oid,
 		if (ret)
 			return ret;
 	}
-	memcpy(o->data + off, buf, len);
+	if (len)
+		memcpy(o->data + off, buf, len);
 	o->dirty = true;
 	return 0;
 }
@@ -352,7 +353,8 @@ static int mem_copy(void *priv, const char *dst, const char *src)
 		ret = cvol_seterr(-ENOMEM, "out of memory");
 		goto out_unlock;
 	}
-	memcpy(tmp, s->data, n);
+	if (n)
+		memcpy(tmp, s->data, n);
 	ret = mem_write_locked(d, dst, tmp, n, 0, true);
 	free(tmp);
 out_unlock:
@@ -421,7 +423,8 @@ static int mem_meta_read(void *priv, const char *oid, void *buf, size_t cap,
 				  oid, o->size, cap);
 		goto out_unlock;
 	}
-	memcpy(buf, o->data, o->size);
+	if (o->size)
+		memcpy(buf, o->data, o->size);
 	*len = o->size;
 	*version = o->version;
 out_unlock:
@@ -437,7 +440,8 @@ static int mem_make_durable(struct mem_obj *o)
 		n = malloc(o->size ? o->size : 1);
 		if (!n)
 			return cvol_seterr(-ENOMEM, "out of memory");
-		memcpy(n, o->data, o->size);
+		if (o->size)
+			memcpy(n, o->data, o->size);
 	}
 	free(o->d_data);
 	o->d_data = n;
@@ -477,7 +481,8 @@ static int mem_meta_cas(void *priv, const char *oid, const void *buf,
 	ret = mem_resize(o, len);
 	if (ret)
 		goto out_unlock;
-	memcpy(o->data, buf, len);
+	if (len)
+		memcpy(o->data, buf, len);
 	ret = mem_make_durable(o);
 	if (ret)
 		goto out_unlock;
@@ -637,7 +642,8 @@ int cvol_store_mem_powercut(const char *path, enum cvol_mem_cut mode,
 				o->data = NULL;
 				o->size = 0;
 				o->exists = o->d_exists;
-				if (o->d_exists && mem_resize(o, o->d_size) == 0)
+				if (o->d_exists && o->d_size &&
+				    mem_resize(o, o->d_size) == 0)
 					memcpy(o->data, o->d_data, o->d_size);
 			}
 			mem_make_durable(o);

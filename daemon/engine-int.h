@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Engine internals shared by map.c, cow.c, volume.c, snap.c and check.c.
+ *
+ * Lock order (outer first):
+ *   cvol_pool.dir_mu (directory changes, open, close)
+ *     cvol_vol.quiesce (write side: chain changes, snapshot)
+ *       cvol_vol.flush_mu
+ *         cvol_vol.stripe[i]
+ *           cvol_lmap.mu, cvol_vol.pend_mu
+ *   cvol_pool.mu is a leaf (list manipulation only).
+ */
+#ifndef CVOL_ENGINE_INT_H
+#define CVOL_ENGINE_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "engine.h"
+#include "format.h"
+
+#define CVOL_STRIPES 64
+
+/* one cached map chunk */
+struct cvol_chunk {
+	uint64_t version; /* store version (0: not stored yet) */
+	bool dirty; /* changed since written */
+	uint64_t e[CVOL_CHUNK_ENTRIES];
+};
+
+/* the cached map of one layer, shared by every open volume using it */
+struct cvol_lmap {
+	uint64_t id;
+	int refs; /* protected by cvol_pool.mu */
+	struct cvol_lmap *next; /* cvol_pool.lmaps, protected by pool mu */
+	/* protects nchunks, chunks and their contents */
+	pthread_mutex_t mu;
+	uint64_t nchunks;
+	struct cvol_chunk **chunks; /* NULL: not loaded yet */
+};
+
+struct cvol_pool {
+	struct cvol_store *st;
+	char name[64];
+	char cookie[CVOL_LOCK_HOLDER_MAX]; /* host:pid, for store locks */
+	/* protects lmaps and open */
+	pthread_mutex_t mu;
+	struct cvol_lmap *lmaps;
+	struct cvol_vol *open;
+	/* serialises directory changes made by this process */
+	pthread_mutex_t dir_mu;
+};
+
+/* a data object to remove once the map naming it no longer is durable */
+struct cvol_pend {
+	uint64_t owner, idx;
+};
+
+struct cvol_vol {
+	struct cvol_pool *pool;
+	struct cvol_vol *next; /* cvol_pool.open, protected by pool mu */
+	uint64_t vol_id;
+	char name[CVOL_NAME_MAX + 1];
+	char snap[CVOL_NAME_MAX + 1]; /* "" for the head */
+	bool rw;
+	char lockname[40]; /* store lock held while rw */
+
+	/* I/O holds it shared; chain changes hold it exclusive */
+	pthread_rwlock_t quiesce;
+	/* the fields below change only under quiesce held exclusive */
+	uint64_t size;
+	unsigned int order;
+	unsigned int depth;
+	struct cvol_lmap **chain; /* [0] = this layer, then its parents */
+
+	/* serialises flushes */
+	pthread_mutex_t flush_mu;
+	/* serialise I/O to one object index (index % CVOL_STRIPES) */
+	pthread_mutex_t stripe[CVOL_STRIPES];
+	/* protects pend, npend, cap_pend */
+	pthread_mutex_t pend_mu;
+	struct cvol_pend *pend; /* remove after the next map commit */
+	size_t npend, cap_pend;
+};
+
+/* map.c */
+struct cvol_lmap *cvol_lmap_get(struct cvol_pool *pool, uint64_t id);
+void cvol_lmap_put(struct cvol_pool *pool, struct cvol_lmap *lm);
+int cvol_lmap_lookup(struct cvol_pool *pool, struct cvol_lmap *lm,
+		     uint64_t idx, uint64_t *val);
+int cvol_lmap_set(struct cvol_pool *pool, struct cvol_lmap *lm, uint64_t idx,
+		  uint64_t val);
+/* write every dirty chunk (durable on return); no data flush */
+int cvol_lmap_commit(struct cvol_pool *pool, struct cvol_lmap *lm);
+/* call @cb for every non-absent entry stored for layer @id */
+typedef int (*cvol_entry_cb)(void *arg, uint64_t idx, uint64_t val);
+int cvol_lmap_walk(struct cvol_pool *pool, struct cvol_lmap *lm,
+		   cvol_entry_cb cb, void *arg);
+/* drop cached chunks of @id (after the layer is removed) */
+void cvol_lmap_forget(struct cvol_pool *pool, uint64_t id);
+
+/* volume.c: the pool directory */
+int cvol_dir_load(struct cvol_pool *pool, struct cvol_dir *dir);
+int cvol_dir_store(struct cvol_pool *pool, struct cvol_dir *dir);
+struct cvol_vol_rec *cvol_dir_vol(struct cvol_dir *dir, const char *name);
+struct cvol_vol_rec *cvol_dir_vol_id(struct cvol_dir *dir, uint64_t id);
+struct cvol_layer_rec *cvol_dir_layer(struct cvol_dir *dir, uint64_t id);
+struct cvol_layer_rec *cvol_dir_snap(struct cvol_dir *dir, uint64_t vol_id,
+				     const char *snap);
+struct cvol_layer_rec *cvol_dir_add_layer(struct cvol_dir *dir);
+void cvol_dir_del_layer(struct cvol_dir *dir, uint64_t id);
+int cvol_check_name(const char *what, const char *name);
+/* the open rw head of volume @vol_id in this process, or NULL */
+struct cvol_vol *cvol_pool_open_head(struct cvol_pool *pool,
+				     uint64_t vol_id);
+bool cvol_pool_layer_open(struct cvol_pool *pool, uint64_t layer);
+/* rebuild the chain of every open volume from @dir (quiescing each) */
+int cvol_pool_refresh(struct cvol_pool *pool, struct cvol_dir *dir,
+		      struct cvol_vol *held);
+/* rebuild @vol's chain; caller holds its quiesce lock exclusive */
+int cvol_vol_refresh_locked(struct cvol_vol *vol, struct cvol_dir *dir);
+int cvol_vol_lock(struct cvol_pool *pool, uint64_t vol_id, const char *name,
+		  char *lockname, size_t cap);
+void cvol_vol_unlock(struct cvol_pool *pool, const char *lockname);
+/* remove every object and chunk of removed layer @id */
+void cvol_layer_destroy(struct cvol_pool *pool, uint64_t id);
+/* remove the map chunk objects of removed layer @id */
+void cvol_layer_drop_chunks(struct cvol_pool *pool, uint64_t id);
+/* collect hidden layers that lost their children (merge or remove) */
+int cvol_gc_hidden(struct cvol_pool *pool);
+
+/* cow.c */
+int cvol_vol_flush_locked(struct cvol_vol *vol);
+int cvol_resolve(struct cvol_vol *vol, unsigned int from, uint64_t idx,
+		 uint64_t *owner);
+
+/* snap.c */
+int cvol_layer_merge(struct cvol_pool *pool, struct cvol_dir *dir,
+		     uint64_t id);
+
+#endif /* CVOL_ENGINE_INT_H */

@@ -1,0 +1,1085 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Pools, the pool directory and volume management: create, remove,
+ * rename, list, info, resize, key/value metadata, open and close.
+ *
+ * Every change to the directory is read-modify-compare-and-swap: load
+ * cvol.dir with its version, change the decoded copy, meta_cas() it back
+ * expecting the version read, and start over on -ECANCELED.  In-process
+ * changes are also serialised by cvol_pool.dir_mu so open volumes can be
+ * refreshed consistently.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine-int.h"
+
+#define DIR_RETRIES 100
+
+int cvol_check_name(const char *what, const char *name)
+{
+	size_t i, n;
+
+	if (!name)
+		return cvol_seterr(-EINVAL, "%s name missing", what);
+	n = strlen(name);
+	if (!n || n > CVOL_NAME_MAX)
+		return cvol_seterr(-EINVAL,
+				   "%s name '%s' must be 1..%d characters",
+				   what, name, CVOL_NAME_MAX);
+	if (name[0] == '.' || name[0] == '-')
+		return cvol_seterr(-EINVAL,
+				   "%s name '%s' must not start with '.' or '-'",
+				   what, name);
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
+			return cvol_seterr(-EINVAL,
+					   "%s name '%s' has a character outside [A-Za-z0-9._-]",
+					   what, name);
+	}
+	return 0;
+}
+
+int cvol_dir_load(struct cvol_pool *pool, struct cvol_dir *dir)
+{
+	size_t cap = 65536, len;
+	uint64_t version;
+	void *buf;
+	int ret;
+
+	for (;;) {
+		buf = malloc(cap);
+		if (!buf)
+			return cvol_seterr(-ENOMEM, "out of memory");
+		ret = pool->st->ops->meta_read(pool->st->priv, CVOL_DIR_OID,
+					       buf, cap, &len, &version);
+		if (ret != -EOVERFLOW || cap >= (256u << 20))
+			break;
+		free(buf);
+		cap *= 4;
+	}
+	if (ret == -ENOENT) {
+		memset(dir, 0, sizeof(*dir));
+		dir->next_id = 1;
+		ret = 0;
+		goto out_free;
+	}
+	if (ret)
+		goto out_free;
+	ret = cvol_dir_decode(buf, len, dir);
+	dir->version = version;
+out_free:
+	free(buf);
+	return ret;
+}
+
+int cvol_dir_store(struct cvol_pool *pool, struct cvol_dir *dir)
+{
+	uint64_t nver;
+	size_t len;
+	void *buf;
+	int ret;
+
+	ret = cvol_dir_encode(dir, &buf, &len);
+	if (ret)
+		return ret;
+	ret = pool->st->ops->meta_cas(pool->st->priv, CVOL_DIR_OID, buf, len,
+				      dir->version, &nver);
+	free(buf);
+	if (!ret)
+		dir->version = nver;
+	return ret;
+}
+
+struct cvol_vol_rec *cvol_dir_vol(struct cvol_dir *dir, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < dir->nvols; i++)
+		if (!strcmp(dir->vols[i].name, name))
+			return &dir->vols[i];
+	return NULL;
+}
+
+struct cvol_vol_rec *cvol_dir_vol_id(struct cvol_dir *dir, uint64_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < dir->nvols; i++)
+		if (dir->vols[i].id == id)
+			return &dir->vols[i];
+	return NULL;
+}
+
+struct cvol_layer_rec *cvol_dir_layer(struct cvol_dir *dir, uint64_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < dir->nlayers; i++)
+		if (dir->layers[i].id == id)
+			return &dir->layers[i];
+	return NULL;
+}
+
+struct cvol_layer_rec *cvol_dir_snap(struct cvol_dir *dir, uint64_t vol_id,
+				     const char *snap)
+{
+	uint32_t i;
+
+	for (i = 0; i < dir->nlayers; i++)
+		if (dir->layers[i].vol_id == vol_id &&
+		    dir->layers[i].kind == CVOL_LAYER_SNAP &&
+		    !strcmp(dir->layers[i].name, snap))
+			return &dir->layers[i];
+	return NULL;
+}
+
+/* a new zeroed layer record with a fresh id; NULL on ENOMEM */
+struct cvol_layer_rec *cvol_dir_add_layer(struct cvol_dir *dir)
+{
+	struct cvol_layer_rec *n;
+
+	n = realloc(dir->layers, (dir->nlayers + 1) * sizeof(*n));
+	if (!n) {
+		cvol_seterr(-ENOMEM, "out of memory");
+		return NULL;
+	}
+	dir->layers = n;
+	n = &dir->layers[dir->nlayers++];
+	memset(n, 0, sizeof(*n));
+	n->id = dir->next_id++;
+	n->created = time(NULL);
+	return n;
+}
+
+void cvol_dir_del_layer(struct cvol_dir *dir, uint64_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < dir->nlayers; i++) {
+		if (dir->layers[i].id == id) {
+			dir->layers[i] = dir->layers[--dir->nlayers];
+			return;
+		}
+	}
+}
+
+static struct cvol_vol_rec *dir_add_vol(struct cvol_dir *dir)
+{
+	struct cvol_vol_rec *n;
+
+	n = realloc(dir->vols, (dir->nvols + 1) * sizeof(*n));
+	if (!n) {
+		cvol_seterr(-ENOMEM, "out of memory");
+		return NULL;
+	}
+	dir->vols = n;
+	n = &dir->vols[dir->nvols++];
+	memset(n, 0, sizeof(*n));
+	n->id = dir->next_id++;
+	n->created = time(NULL);
+	return n;
+}
+
+static void dir_del_vol(struct cvol_dir *dir, uint64_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < dir->nvols; i++) {
+		if (dir->vols[i].id == id) {
+			dir->vols[i] = dir->vols[--dir->nvols];
+			return;
+		}
+	}
+}
+
+static int no_vol(const char *name)
+{
+	return cvol_seterr(-ENOENT, "no volume '%s'", name);
+}
+
+struct cvol_vol *cvol_pool_open_head(struct cvol_pool *pool, uint64_t vol_id)
+{
+	struct cvol_vol *v;
+
+	pthread_mutex_lock(&pool->mu);
+	for (v = pool->open; v; v = v->next)
+		if (v->vol_id == vol_id && v->rw)
+			break;
+	pthread_mutex_unlock(&pool->mu);
+	return v;
+}
+
+bool cvol_pool_layer_open(struct cvol_pool *pool, uint64_t layer)
+{
+	struct cvol_vol *v;
+	bool found = false;
+
+	pthread_mutex_lock(&pool->mu);
+	for (v = pool->open; v && !found; v = v->next)
+		found = v->depth && v->chain[0]->id == layer;
+	pthread_mutex_unlock(&pool->mu);
+	return found;
+}
+
+int cvol_vol_lock(struct cvol_pool *pool, uint64_t vol_id, const char *name,
+		  char *lockname, size_t cap)
+{
+	char holder[CVOL_LOCK_HOLDER_MAX] = "";
+	int ret;
+
+	snprintf(lockname, cap, "v.%016" PRIx64, vol_id);
+	ret = pool->st->ops->lock(pool->st->priv, lockname, pool->cookie,
+				  holder);
+	if (ret == -EBUSY)
+		return cvol_seterr(-EBUSY,
+				   "volume '%s' is open for writing by %s",
+				   name, holder);
+	return ret;
+}
+
+void cvol_vol_unlock(struct cvol_pool *pool, const char *lockname)
+{
+	pool->st->ops->unlock(pool->st->priv, lockname, pool->cookie);
+}
+
+struct destroy_ctx {
+	struct cvol_pool *pool;
+	uint64_t id;
+};
+
+static int destroy_entry(void *arg, uint64_t idx, uint64_t val)
+{
+	struct destroy_ctx *d = arg;
+	char oid[CVOL_OID_MAX + 1];
+
+	if (val == CVOL_E_ZERO)
+		return 0;
+	cvol_data_oid(oid, sizeof(oid), val, idx);
+	d->pool->st->ops->remove(d->pool->st->priv, oid);
+	return 0;
+}
+
+static int destroy_chunk(void *arg, const char *oid)
+{
+	struct destroy_ctx *d = arg;
+
+	d->pool->st->ops->remove(d->pool->st->priv, oid);
+	return 0;
+}
+
+void cvol_layer_drop_chunks(struct cvol_pool *pool, uint64_t id)
+{
+	struct destroy_ctx d = { .pool = pool, .id = id };
+	char prefix[40];
+
+	snprintf(prefix, sizeof(prefix), "m.%016" PRIx64 ".", id);
+	pool->st->ops->list(pool->st->priv, prefix, destroy_chunk, &d);
+	cvol_lmap_forget(pool, id);
+	cvol_clearerr();
+}
+
+void cvol_layer_destroy(struct cvol_pool *pool, uint64_t id)
+{
+	struct destroy_ctx d = { .pool = pool, .id = id };
+	struct cvol_lmap *lm = cvol_lmap_get(pool, id);
+
+	/* best effort: what is left is unreferenced and check removes it */
+	if (lm) {
+		cvol_lmap_walk(pool, lm, destroy_entry, &d);
+		cvol_lmap_put(pool, lm);
+	}
+	cvol_layer_drop_chunks(pool, id);
+}
+
+int cvol_pool_open(const struct cvol_store_conf *conf, struct cvol_pool **out)
+{
+	struct cvol_pool *pool;
+	struct cvol_dir dir;
+	char host[64] = "localhost";
+	int ret;
+
+	pool = calloc(1, sizeof(*pool));
+	if (!pool)
+		return cvol_seterr(-ENOMEM, "out of memory");
+	ret = cvol_store_open(conf, &pool->st);
+	if (ret)
+		goto out_free;
+	snprintf(pool->name, sizeof(pool->name), "%s",
+		 conf->pool ? conf->pool : "default");
+	gethostname(host, sizeof(host) - 1);
+	snprintf(pool->cookie, sizeof(pool->cookie), "%s:%d", host,
+		 (int)getpid());
+	pthread_mutex_init(&pool->mu, NULL);
+	pthread_mutex_init(&pool->dir_mu, NULL);
+	ret = cvol_dir_load(pool, &dir);
+	if (ret)
+		goto out_close_store;
+	if (!dir.version) {
+		ret = cvol_dir_store(pool, &dir);
+		if (ret == -ECANCELED)
+			ret = 0; /* someone else created it */
+	}
+	cvol_dir_free(&dir);
+	if (ret)
+		goto out_close_store;
+	*out = pool;
+	return 0;
+
+out_close_store:
+	cvol_store_close(pool->st);
+out_free:
+	free(pool);
+	return ret;
+}
+
+void cvol_pool_close(struct cvol_pool *pool)
+{
+	if (!pool)
+		return;
+	while (pool->open)
+		cvol_vol_close(pool->open);
+	while (pool->lmaps)
+		cvol_lmap_put(pool, pool->lmaps);
+	cvol_store_close(pool->st);
+	pthread_mutex_destroy(&pool->mu);
+	pthread_mutex_destroy(&pool->dir_mu);
+	free(pool);
+}
+
+int cvol_vol_create(struct cvol_pool *pool, const char *name, uint64_t size,
+		    unsigned int order)
+{
+	struct cvol_layer_rec *l;
+	struct cvol_vol_rec *v;
+	struct cvol_dir dir;
+	int ret, tries;
+
+	ret = cvol_check_name("volume", name);
+	if (ret)
+		return ret;
+	if (!order)
+		order = CVOL_ORDER_DEFAULT;
+	if (order < CVOL_ORDER_MIN || order > CVOL_ORDER_MAX)
+		return cvol_seterr(-EINVAL,
+				   "object order %u out of range %d..%d",
+				   order, CVOL_ORDER_MIN, CVOL_ORDER_MAX);
+	if (!size || size % 512 || size > (1ull << 60))
+		return cvol_seterr(-EINVAL,
+				   "volume size %" PRIu64
+				   " must be a non-zero multiple of 512 up to 1 EiB",
+				   size);
+	pthread_mutex_lock(&pool->dir_mu);
+	for (tries = 0; tries < DIR_RETRIES; tries++) {
+		ret = cvol_dir_load(pool, &dir);
+		if (ret)
+			break;
+		if (cvol_dir_vol(&dir, name)) {
+			ret = cvol_seterr(-EEXIST, "volume '%s' exists", name);
+			goto out_free;
+		}
+		v = dir_add_vol(&dir);
+		if (!v) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+		snprintf(v->name, sizeof(v->name), "%s", name);
+		l = cvol_dir_add_layer(&dir);
+		if (!l) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+		/* v may have moved: find it again by name */
+		v = cvol_dir_vol(&dir, name);
+		v->head = l->id;
+		l->vol_id = v->id;
+		l->size = size;
+		l->order = order;
+		l->kind = CVOL_LAYER_HEAD;
+		ret = cvol_dir_store(pool, &dir);
+out_free:
+		cvol_dir_free(&dir);
+		if (ret != -ECANCELED)
+			break;
+	}
+	pthread_mutex_unlock(&pool->dir_mu);
+	return ret;
+}
+
+int cvol_vol_remove(struct cvol_pool *pool, const char *name)
+{
+	char lockname[40], clones[256] = "";
+	struct cvol_layer_rec *l, *c;
+	struct cvol_vol_rec *v;
+	struct cvol_dir dir;
+	uint64_t *gone = NULL, vol_id;
+	uint32_t i, j, ngone = 0;
+	int ret;
+
+	ret = cvol_check_name("volume", name);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&pool->dir_mu);
+	ret = cvol_dir_load(pool, &dir);
+	if (ret)
+		goto out_unlock;
+	v = cvol_dir_vol(&dir, name);
+	if (!v) {
+		ret = no_vol(name);
+		goto out_free;
+	}
+	vol_id = v->id;
+	pthread_mutex_lock(&pool->mu);
+	for (struct cvol_vol *o = pool->open; o; o = o->next)
+		if (o->vol_id == vol_id)
+			ret = -EBUSY;
+	pthread_mutex_unlock(&pool->mu);
+	if (ret) {
+		ret = cvol_seterr(-EBUSY, "volume '%s' is open", name);
+		goto out_free;
+	}
+	/* snapshots with clones in other volumes keep the volume */
+	for (i = 0; i < dir.nlayers; i++) {
+		l = &dir.layers[i];
+		if (l->vol_id != vol_id)
+			continue;
+		for (j = 0; j < dir.nlayers; j++) {
+			c = &dir.layers[j];
+			if (c->parent == l->id && c->vol_id != vol_id) {
+				struct cvol_vol_rec *cv =
+					cvol_dir_vol_id(&dir, c->vol_id);
+				size_t n = strlen(clones);
+
+				snprintf(clones + n, sizeof(clones) - n,
+					 "%s%s@%s -> %s", n ? ", " : "", name,
+					 l->name, cv ? cv->name : "?");
+			}
+		}
+	}
+	if (clones[0]) {
+		ret = cvol_seterr(-EBUSY,
+				  "volume '%s' has snapshots with clones: %s (flatten or remove them first)",
+				  name, clones);
+		goto out_free;
+	}
+	ret = cvol_vol_lock(pool, vol_id, name, lockname, sizeof(lockname));
+	if (ret)
+		goto out_free;
+	gone = calloc(dir.nlayers + 1, sizeof(*gone));
+	if (!gone) {
+		ret = cvol_seterr(-ENOMEM, "out of memory");
+		goto out_unlock_vol;
+	}
+	for (i = 0; i < dir.nlayers; i++)
+		if (dir.layers[i].vol_id == vol_id)
+			gone[ngone++] = dir.layers[i].id;
+	for (i = 0; i < ngone; i++)
+		cvol_dir_del_layer(&dir, gone[i]);
+	dir_del_vol(&dir, vol_id);
+	ret = cvol_dir_store(pool, &dir);
+	if (ret == -ECANCELED)
+		ret = cvol_seterr(-EAGAIN,
+				  "pool directory changed while removing '%s'; try again",
+				  name);
+	if (ret)
+		goto out_unlock_vol;
+	/* the directory no longer names them: their objects are garbage */
+	for (i = 0; i < ngone; i++)
+		cvol_layer_destroy(pool, gone[i]);
+out_unlock_vol:
+	free(gone);
+	cvol_vol_unlock(pool, lockname);
+out_free:
+	cvol_dir_free(&dir);
+out_unlock:
+	pthread_mutex_unlock(&pool->dir_mu);
+	if (!ret)
+		ret = cvol_gc_hidden(pool);
+	return ret;
+}
+
+int cvol_vol_rename(struct cvol_pool *pool, const char *from, const char *to)
+{
+	struct cvol_vol_rec *v;
+	struct cvol_vol *o;
+	struct cvol_dir dir;
+	int ret, tries;
+
+	ret = cvol_check_name("volume", from) ?: cvol_check_name("volume", to);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&pool->dir_mu);
+	for (tries = 0; tries < DIR_RETRIES; tries++) {
+		ret = cvol_dir_load(pool, &dir);
+		if (ret)
+			break;
+		v = cvol_dir_vol(&dir, from);
+		if (!v)
+			ret = no_vol(from);
+		else if (cvol_dir_vol(&dir, to))
+			ret = cvol_seterr(-EEXIST, "volume '%s' exists", to);
+		if (!ret) {
+			snprintf(v->name, sizeof(v->name), "%s", to);
+			ret = cvol_dir_store(pool, &dir);
+		}
+		if (!ret) {
+			pthread_mutex_lock(&pool->mu);
+			for (o = pool->open; o; o = o->next)
+				if (o->vol_id == v->id)
+					snprintf(o->name, sizeof(o->name),
+						 "%s", to);
+			pthread_mutex_unlock(&pool->mu);
+		}
+		cvol_dir_free(&dir);
+		if (ret != -ECANCELED)
+			break;
+	}
+	pthread_mutex_unlock(&pool->dir_mu);
+	return ret;
+}
+
+int cvol_vol_list(struct cvol_pool *pool, cvol_name_cb cb, void *arg)
+{
+	struct cvol_dir dir;
+	uint32_t i;
+	int ret;
+
+	ret = cvol_dir_load(pool, &dir);
+	if (ret)
+		return ret;
+	for (i = 0; i < dir.nvols && !ret; i++)
+		ret = cb(arg, dir.vols[i].name);
+	cvol_dir_free(&dir);
+	return ret;
+}
+
+static int count_owned(void *arg, uint64_t idx, uint64_t val)
+{
+	uint64_t *n = arg;
+
+	if (val != CVOL_E_ZERO)
+		(*n)++;
+	return 0;
+}
+
+static int fill_info(struct cvol_pool *pool, struct cvol_dir *dir,
+		     struct cvol_vol_rec *v, struct cvol_layer_rec *l,
+		     struct cvol_vol_info *info)
+{
+	struct cvol_layer_rec *p;
+	struct cvol_vol_rec *pv;
+	struct cvol_lmap *lm;
+	uint32_t i;
+	int ret = 0;
+
+	memset(info, 0, sizeof(*info));
+	snprintf(info->name, sizeof(info->name), "%s", v->name);
+	if (l->kind == CVOL_LAYER_SNAP)
+		snprintf(info->snap, sizeof(info->snap), "%s", l->name);
+	info->size = l->size;
+	info->order = l->order;
+	info->created = l->kind == CVOL_LAYER_HEAD ? v->created : l->created;
+	/* a clone's parent is the first layer up owned by another volume */
+	for (p = cvol_dir_layer(dir, l->parent); p;
+	     p = cvol_dir_layer(dir, p->parent)) {
+		if (p->vol_id != v->id) {
+			pv = cvol_dir_vol_id(dir, p->vol_id);
+			snprintf(info->parent_vol, sizeof(info->parent_vol),
+				 "%s", pv ? pv->name : "");
+			snprintf(info->parent_snap, sizeof(info->parent_snap),
+				 "%s", p->name);
+			break;
+		}
+	}
+	for (i = 0; i < dir->nlayers; i++) {
+		p = &dir->layers[i];
+		if (p->vol_id == v->id && p->kind == CVOL_LAYER_SNAP)
+			info->nsnaps++;
+		if (p->parent == l->id && p->vol_id != v->id)
+			info->nclones++;
+	}
+	info->protected_ = info->nclones > 0;
+	lm = cvol_lmap_get(pool, l->id);
+	if (!lm)
+		return -ENOMEM;
+	ret = cvol_lmap_walk(pool, lm, count_owned, &info->used_objects);
+	cvol_lmap_put(pool, lm);
+	return ret;
+}
+
+int cvol_vol_info(struct cvol_pool *pool, const char *name, const char *snap,
+		  struct cvol_vol_info *info)
+{
+	struct cvol_layer_rec *l;
+	struct cvol_vol_rec *v;
+	struct cvol_dir dir;
+	int ret;
+
+	ret = cvol_check_name("volume", name);
+	if (!ret && snap && *snap)
+		ret = cvol_check_name("snapshot", snap);
+	if (ret)
+		return ret;
+	ret = cvol_dir_load(pool, &dir);
+	if (ret)
+		return ret;
+	v = cvol_dir_vol(&dir, name);
+	if (!v) {
+		ret = no_vol(name);
+		goto out_free;
+	}
+	if (snap && *snap)
+		l = cvol_dir_snap(&dir, v->id, snap);
+	else
+		l = cvol_dir_layer(&dir, v->head);
+	if (!l) {
+		ret = snap && *snap ?
+			cvol_seterr(-ENOENT, "no snapshot '%s@%s'", name, snap) :
+			cvol_seterr(-EILSEQ,
+				    "volume '%s': head layer %" PRIu64
+				    " missing from the pool directory",
+				    name, v->head);
+		goto out_free;
+	}
+	ret = fill_info(pool, &dir, v, l, info);
+out_free:
+	cvol_dir_free(&dir);
+	return ret;
+}
+
+int cvol_vol_resize(struct cvol_pool *pool, const char *name, uint64_t size,
+		    bool allow_shrink)
+{
+	struct cvol_vol *vol = NULL;
+	struct cvol_layer_rec *l;
+	struct cvol_vol_rec *v;
+	struct cvol_dir dir;
+	bool temp = false;
+	int ret;
+
+	ret = cvol_check_name("volume", name);
+	if (ret)
+		return ret;
+	if (!size || size % 512 || size > (1ull << 60))
+		return cvol_seterr(-EINVAL,
+				   "volume size %" PRIu64
+				   " must be a non-zero multiple of 512 up to 1 EiB",
+				   size);
+	ret = cvol_dir_load(pool, &dir);
+	if (ret)
+		return ret;
+	v = cvol_dir_vol(&dir, name);
+	if (!v) {
+		cvol_dir_free(&dir);
+		return no_vol(name);
+	}
+	vol = cvol_pool_open_head(pool, v->id);
+	cvol_dir_free(&dir);
+	if (!vol) {
+		ret = cvol_vol_open(pool, name, NULL, 0, &vol);
+		if (ret)
+			return ret;
+		temp = true;
+	}
+	pthread_rwlock_rdlock(&vol->quiesce);
+	if (size < vol->size) {
+		uint64_t osize = vol->size;
+
+		if (!allow_shrink) {
+			ret = cvol_seterr(-EINVAL,
+					  "shrinking '%s' from %" PRIu64
+					  " to %" PRIu64
+					  " bytes loses data; allow shrinking explicitly",
+					  name, osize, size);
+			pthread_rwlock_unlock(&vol->quiesce);
+			goto out_close;
+		}
+		pthread_rwlock_unlock(&vol->quiesce);
+		/* the cut-off tail must read as zeros if it grows again */
+		ret = cvol_vol_discard(vol, size, osize - size);
+		if (ret)
+			goto out_close;
+		pthread_rwlock_rdlock(&vol->quiesce);
+	}
+	pthread_rwlock_unlock(&vol->quiesce);
+	pthread_mutex_lock(&pool->dir_mu);
+	pthread_rwlock_wrlock(&vol->quiesce);
+	ret = cvol_vol_flush_locked(vol);
+	for (int tries = 0; tries < DIR_RETRIES && !ret; tries++) {
+		ret = cvol_dir_load(pool, &dir);
+		if (ret)
+			break;
+		v = cvol_dir_vol_id(&dir, vol->vol_id);
+		l = v ? cvol_dir_layer(&dir, v->head) : NULL;
+		if (!l) {
+			ret = no_vol(name);
+		} else {
+			l->size = size;
+			ret = cvol_dir_store(pool, &dir);
+		}
+		cvol_dir_free(&dir);
+		if (ret != -ECANCELED)
+			break;
+	}
+	if (!ret)
+		vol->size = size;
+	pthread_rwlock_unlock(&vol->quiesce);
+	pthread_mutex_unlock(&pool->dir_mu);
+out_close:
+	if (temp)
+		cvol_vol_close(vol);
+	return ret;
+}
+
+int cvol_vol_meta_set(struct cvol_pool *pool, const char *name,
+		      const char *key, const char *value)
+{
+	struct cvol_vol_rec *v;
+	struct cvol_dir dir;
+	uint32_t i;
+	int ret, tries;
+
+	ret = cvol_check_name("volume", name) ?: cvol_check_name("key", key);
+	if (ret)
+		return ret;
+	if (strlen(key) > CVOL_KV_KEY_MAX ||
+	    (value && strlen(value) > CVOL_KV_VAL_MAX))
+		return cvol_seterr(-EINVAL,
+				   "metadata key is at most %d bytes, value at most %d",
+				   CVOL_KV_KEY_MAX, CVOL_KV_VAL_MAX);
+	pthread_mutex_lock(&pool->dir_mu);
+	for (tries = 0; tries < DIR_RETRIES; tries++) {
+		ret = cvol_dir_load(pool, &dir);
+		if (ret)
+			break;
+		v = cvol_dir_vol(&dir, name);
+		if (!v) {
+			ret = no_vol(name);
+			goto out_free;
+		}
+		for (i = 0; i < v->nkv; i++)
+			if (!strcmp(v->kv[i].key, key))
+				break;
+		if (!value) {
+			if (i == v->nkv) {
+				ret = cvol_seterr(-ENOENT,
+						  "volume '%s' has no metadata key '%s'",
+						  name, key);
+				goto out_free;
+			}
+			v->kv[i] = v->kv[--v->nkv];
+		} else {
+			if (i == v->nkv) {
+				if (v->nkv == CVOL_KV_MAX) {
+					ret = cvol_seterr(-ENOSPC,
+							  "volume '%s' has %d metadata keys already",
+							  name, CVOL_KV_MAX);
+					goto out_free;
+				}
+				v->nkv++;
+			}
+			snprintf(v->kv[i].key, sizeof(v->kv[i].key), "%s",
+				 key);
+			snprintf(v->kv[i].val, sizeof(v->kv[i].val), "%s",
+				 value);
+		}
+		ret = cvol_dir_store(pool, &dir);
+out_free:
+		cvol_dir_free(&dir);
+		if (ret != -ECANCELED)
+			break;
+	}
+	pthread_mutex_unlock(&pool->dir_mu);
+	return ret;
+}
+
+int cvol_vol_meta_get(struct cvol_pool *pool, const char *name,
+		      const char *key, char *value, size_t cap)
+{
+	struct cvol_vol_rec *v;
+	struct cvol_dir dir;
+	uint32_t i;
+	int ret;
+
+	ret = cvol_check_name("volume", name);
+	if (ret)
+		return ret;
+	ret = cvol_dir_load(pool, &dir);
+	if (ret)
+		return ret;
+	v = cvol_dir_vol(&dir, name);
+	if (!v) {
+		ret = no_vol(name);
+		goto out_free;
+	}
+	ret = cvol_seterr(-ENOENT, "volume '%s' has no metadata key '%s'",
+			  name, key);
+	for (i = 0; i < v->nkv; i++) {
+		if (strcmp(v->kv[i].key, key))
+			continue;
+		if (strlen(v->kv[i].val) >= cap)
+			ret = cvol_seterr(-ERANGE,
+					  "metadata value of '%s' is %zu bytes, buffer %zu",
+					  key, strlen(v->kv[i].val), cap);
+		else
+			ret = snprintf(value, cap, "%s", v->kv[i].val) * 0;
+		break;
+	}
+out_free:
+	cvol_dir_free(&dir);
+	return ret;
+}
+
+static void chain_put(struct cvol_pool *pool, struct cvol_lmap **chain,
+		      unsigned int depth)
+{
+	unsigned int i;
+
+	for (i = 0; i < depth; i++)
+		cvol_lmap_put(pool, chain[i]);
+	free(chain);
+}
+
+/* build the chain of layer @top; fill size/order from it */
+static int chain_build(struct cvol_pool *pool, struct cvol_dir *dir,
+		       uint64_t top, struct cvol_lmap ***out,
+		       unsigned int *depth, uint64_t *size,
+		       unsigned int *order)
+{
+	struct cvol_layer_rec *l = cvol_dir_layer(dir, top);
+	struct cvol_lmap **chain = NULL, **n;
+	unsigned int d = 0;
+
+	if (!l)
+		return cvol_seterr(-EILSEQ,
+				   "layer %" PRIu64
+				   " missing from the pool directory",
+				   top);
+	*size = l->size;
+	*order = l->order;
+	for (; l; l = cvol_dir_layer(dir, l->parent)) {
+		if (d > dir->nlayers) {
+			chain_put(pool, chain, d);
+			return cvol_seterr(-EILSEQ,
+					   "layer %" PRIu64 ": parent loop",
+					   top);
+		}
+		n = realloc(chain, (d + 1) * sizeof(*n));
+		if (!n)
+			goto out_nomem;
+		chain = n;
+		chain[d] = cvol_lmap_get(pool, l->id);
+		if (!chain[d])
+			goto out_nomem;
+		d++;
+		if (l->parent && !cvol_dir_layer(dir, l->parent)) {
+			chain_put(pool, chain, d);
+			return cvol_seterr(-EILSEQ,
+					   "layer %" PRIu64 ": parent %" PRIu64
+					   " missing from the pool directory",
+					   l->id, l->parent);
+		}
+	}
+	*out = chain;
+	*depth = d;
+	return 0;
+
+out_nomem:
+	chain_put(pool, chain, d);
+	return cvol_seterr(-ENOMEM, "out of memory");
+}
+
+/* the layer @vol shows in @dir, or NULL */
+static struct cvol_layer_rec *vol_layer(struct cvol_vol *vol,
+					struct cvol_dir *dir)
+{
+	struct cvol_vol_rec *v = cvol_dir_vol_id(dir, vol->vol_id);
+
+	if (!v)
+		return NULL;
+	if (vol->snap[0])
+		return cvol_dir_snap(dir, v->id, vol->snap);
+	return cvol_dir_layer(dir, v->head);
+}
+
+int cvol_vol_refresh_locked(struct cvol_vol *vol, struct cvol_dir *dir)
+{
+	struct cvol_layer_rec *l = vol_layer(vol, dir);
+	struct cvol_lmap **chain;
+	unsigned int depth, order;
+	uint64_t size;
+	int ret;
+
+	if (!l)
+		return 0; /* gone: keep serving what is cached */
+	ret = chain_build(vol->pool, dir, l->id, &chain, &depth, &size,
+			  &order);
+	if (ret)
+		return ret;
+	chain_put(vol->pool, vol->chain, vol->depth);
+	vol->chain = chain;
+	vol->depth = depth;
+	vol->size = size;
+	vol->order = order;
+	return 0;
+}
+
+int cvol_pool_refresh(struct cvol_pool *pool, struct cvol_dir *dir,
+		      struct cvol_vol *held)
+{
+	struct cvol_vol *v;
+	int ret = 0, r;
+
+	/* dir_mu (held by the caller) keeps the open list stable here */
+	for (v = pool->open; v; v = v->next) {
+		if (v != held)
+			pthread_rwlock_wrlock(&v->quiesce);
+		r = cvol_vol_refresh_locked(v, dir);
+		if (v != held)
+			pthread_rwlock_unlock(&v->quiesce);
+		if (r && !ret)
+			ret = r;
+	}
+	return ret;
+}
+
+int cvol_vol_open(struct cvol_pool *pool, const char *name, const char *snap,
+		  unsigned int flags, struct cvol_vol **out)
+{
+	struct cvol_layer_rec *l;
+	struct cvol_vol_rec *v;
+	struct cvol_vol *vol;
+	struct cvol_dir dir;
+	int i, ret;
+
+	ret = cvol_check_name("volume", name);
+	if (!ret && snap && *snap)
+		ret = cvol_check_name("snapshot", snap);
+	if (ret)
+		return ret;
+	vol = calloc(1, sizeof(*vol));
+	if (!vol)
+		return cvol_seterr(-ENOMEM, "out of memory");
+	vol->pool = pool;
+	pthread_rwlock_init(&vol->quiesce, NULL);
+	pthread_mutex_init(&vol->flush_mu, NULL);
+	pthread_mutex_init(&vol->pend_mu, NULL);
+	for (i = 0; i < CVOL_STRIPES; i++)
+		pthread_mutex_init(&vol->stripe[i], NULL);
+	snprintf(vol->name, sizeof(vol->name), "%s", name);
+	if (snap && *snap)
+		snprintf(vol->snap, sizeof(vol->snap), "%s", snap);
+	vol->rw = !vol->snap[0] && !(flags & CVOL_OPEN_RDONLY);
+
+	pthread_mutex_lock(&pool->dir_mu);
+	ret = cvol_dir_load(pool, &dir);
+	if (ret)
+		goto out_unlock;
+	v = cvol_dir_vol(&dir, name);
+	if (!v) {
+		ret = no_vol(name);
+		goto out_free_dir;
+	}
+	vol->vol_id = v->id;
+	l = vol_layer(vol, &dir);
+	if (!l) {
+		ret = vol->snap[0] ?
+			cvol_seterr(-ENOENT, "no snapshot '%s@%s'", name,
+				    snap) :
+			cvol_seterr(-EILSEQ, "volume '%s' has no head layer",
+				    name);
+		goto out_free_dir;
+	}
+	if (vol->rw) {
+		ret = cvol_vol_lock(pool, vol->vol_id, name, vol->lockname,
+				    sizeof(vol->lockname));
+		if (ret)
+			goto out_free_dir;
+	}
+	ret = chain_build(pool, &dir, l->id, &vol->chain, &vol->depth,
+			  &vol->size, &vol->order);
+	if (ret)
+		goto out_unlock_vol;
+	pthread_mutex_lock(&pool->mu);
+	vol->next = pool->open;
+	pool->open = vol;
+	pthread_mutex_unlock(&pool->mu);
+	cvol_dir_free(&dir);
+	pthread_mutex_unlock(&pool->dir_mu);
+	*out = vol;
+	return 0;
+
+out_unlock_vol:
+	if (vol->rw)
+		cvol_vol_unlock(pool, vol->lockname);
+out_free_dir:
+	cvol_dir_free(&dir);
+out_unlock:
+	pthread_mutex_unlock(&pool->dir_mu);
+	free(vol);
+	return ret;
+}
+
+int cvol_vol_close(struct cvol_vol *vol)
+{
+	struct cvol_pool *pool;
+	struct cvol_vol **pp;
+	int ret = 0, i;
+
+	if (!vol)
+		return 0;
+	pool = vol->pool;
+	if (vol->rw)
+		ret = cvol_vol_flush(vol);
+	pthread_mutex_lock(&pool->dir_mu);
+	pthread_mutex_lock(&pool->mu);
+	for (pp = &pool->open; *pp; pp = &(*pp)->next) {
+		if (*pp == vol) {
+			*pp = vol->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&pool->mu);
+	pthread_mutex_unlock(&pool->dir_mu);
+	if (vol->rw)
+		cvol_vol_unlock(pool, vol->lockname);
+	chain_put(pool, vol->chain, vol->depth);
+	free(vol->pend);
+	pthread_rwlock_destroy(&vol->quiesce);
+	pthread_mutex_destroy(&vol->flush_mu);
+	pthread_mutex_destroy(&vol->pend_mu);
+	for (i = 0; i < CVOL_STRIPES; i++)
+		pthread_mutex_destroy(&vol->stripe[i]);
+	free(vol);
+	return ret;
+}
+
+int cvol_vol_get_info(struct cvol_vol *vol, struct cvol_vol_info *info)
+{
+	struct cvol_layer_rec *l;
+	struct cvol_vol_rec *v;
+	struct cvol_dir dir;
+	int ret;
+
+	ret = cvol_dir_load(vol->pool, &dir);
+	if (ret)
+		return ret;
+	v = cvol_dir_vol_id(&dir, vol->vol_id);
+	l = vol_layer(vol, &dir);
+	if (!v || !l)
+		ret = cvol_seterr(-ENOENT, "volume '%s' was removed",
+				  vol->name);
+	else
+		ret = fill_info(vol->pool, &dir, v, l, info);
+	cvol_dir_free(&dir);
+	return ret;
+}
