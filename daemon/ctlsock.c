@@ -10,6 +10,7 @@
  * gets exactly one reply line; bad requests get {"ok":false,...} and never
  * stop the daemon.  Operations run one at a time, in the serving thread.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json.h>
@@ -25,7 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cvold.h"
+#include "config.h"
+#include "cvold-int.h"
 #include "err.h"
 
 #define CTL_REQ_MAX 65536 /* longest request line, newline included */
@@ -33,8 +35,9 @@
 #define CTL_SEND_TIMEOUT 5 /* seconds a reply may wait for the peer */
 
 /*
- * Optional daemon hook: the pools under the store root.  cvold may define
- * it; without it pool.list answers EOPNOTSUPP.
+ * Optional hook: the daemon's pools.  Without it pool.list reports
+ * "default", the pool directories under the store root and the pools of
+ * the configuration file.
  */
 int cvold_pool_list(struct cvold *d, cvol_name_cb cb, void *arg)
 	__attribute__((weak));
@@ -553,22 +556,63 @@ static int op_dev_list(json_object *req, json_object *rep)
 	return cvold_dev_list(ctl.d, ctl_dev_cb, arr);
 }
 
-static int ctl_pool_cb(void *arg, const char *name)
+/* Add @name to the array of pool names @arg unless present */
+static int ctl_pool_add(void *arg, const char *name)
 {
-	json_object_array_add(arg, json_object_new_string(name));
+	json_object *arr = arg;
+	size_t i, n = json_object_array_length(arr);
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(json_object_get_string(
+				    json_object_array_get_idx(arr, i)),
+			    name))
+			return 0;
+	json_object_array_add(arr, json_object_new_string(name));
+	return 0;
+}
+
+static int ctl_pool_cmp(const void *a, const void *b)
+{
+	return strcmp(json_object_get_string(*(json_object *const *)a),
+		      json_object_get_string(*(json_object *const *)b));
+}
+
+static int ctl_pool_dirs(struct cvold *d, json_object *arr)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *dir;
+	int fd;
+
+	dir = opendir(d->store_root);
+	if (!dir)
+		return cvol_seterr(-errno, "store root %s: %s", d->store_root,
+				   strerror(errno));
+	fd = dirfd(dir);
+	while ((de = readdir(dir))) {
+		if (!ctl_name_valid(de->d_name) ||
+		    fstatat(fd, de->d_name, &st, 0) || !S_ISDIR(st.st_mode))
+			continue;
+		ctl_pool_add(arr, de->d_name);
+	}
+	closedir(dir);
 	return 0;
 }
 
 static int op_pool_list(json_object *req, json_object *rep)
 {
-	json_object *arr;
+	json_object *arr = json_object_new_array();
+	int ret;
 
-	if (!cvold_pool_list)
-		return cvol_seterr(-EOPNOTSUPP,
-				   "this cvold cannot list its pools");
-	arr = json_object_new_array();
 	ctl_add(rep, "pools", arr);
-	return cvold_pool_list(ctl.d, ctl_pool_cb, arr);
+	if (cvold_pool_list)
+		return cvold_pool_list(ctl.d, ctl_pool_add, arr);
+	ctl_pool_add(arr, "default");
+	ret = ctl_pool_dirs(ctl.d, arr);
+	if (!ret && ctl.d->config)
+		ret = cvol_config_pools(ctl.d->config, ctl_pool_add, arr);
+	json_object_array_sort(arr, ctl_pool_cmp);
+	return ret;
 }
 
 static int op_pool_check(json_object *req, json_object *rep)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "cvold.h"
 
 struct cvol_pool *cvold_pool(struct cvold *d, const char *pool)
@@ -71,6 +72,8 @@ int cvol_clone(struct cvol_pool *p, const char *v, const char *s,
 	       const char *n) STUB()
 int cvol_flatten(struct cvol_pool *p, const char *v, cvol_progress_cb cb,
 		 void *a) STUB()
+int cvol_config_pools(const struct cvol_config *cfg,
+		      int (*cb)(void *arg, const char *pool), void *arg) STUB()
 int cvol_pool_check(struct cvol_pool *p, bool r, struct cvol_check_report *rep,
 		    cvol_progress_cb cb, void *a) STUB()
 
