@@ -373,6 +373,18 @@ static int op_vol_resize(json_object *req, json_object *rep)
 		return cvol_seterr(-EINVAL,
 				   "size %llu is not a non-zero multiple of 512",
 				   (unsigned long long)size);
+	if (!shrink) {
+		struct cvol_vol_info in;
+
+		ret = cvol_vol_info(pool, name, NULL, &in);
+		if (ret)
+			return ret;
+		if (size < in.size)
+			return cvol_seterr(-EINVAL,
+					   "shrinking volume '%s' from %llu to %llu bytes loses data (allow shrinking to do it)",
+					   name, (unsigned long long)in.size,
+					   (unsigned long long)size);
+	}
 	ret = cvol_vol_resize(pool, name, size, shrink);
 	if (ret)
 		return ret;
