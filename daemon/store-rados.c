@@ -150,6 +150,11 @@ static int rados_open(const struct cvol_store_conf *conf, void **priv)
 	ret = rados_conf_set(st->cluster, "client_mount_timeout", tmo_s);
 	if (!ret)
 		ret = rados_conf_set(st->cluster, "rados_mon_op_timeout", tmo_s);
+	/* a library does not print: librados logs only to its log file */
+	if (!ret)
+		ret = rados_conf_set(st->cluster, "log_to_stderr", "false");
+	if (!ret)
+		ret = rados_conf_set(st->cluster, "err_to_stderr", "false");
 	if (ret < 0) {
 		ret = cvol_seterr(ret, "rados: cannot set timeouts: %s",
 				  strerror(-ret));

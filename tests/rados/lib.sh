@@ -1,24 +1,22 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
-# Helpers of the RADOS lane.  scripts/check starts one cluster with
-# scripts/ceph-mini for the whole lane and exports CVOL_CEPH_CONF,
-# CVOL_CEPH_POOL, CVOL_CEPH_CLIENT and CVOL_CEPH_DIR; run by hand, a test
-# starts its own cluster under $CVOL_TMP (about 2 s) and stops it on exit.
+# Helpers of the RADOS lane, on top of tests/common.sh.  scripts/check
+# starts one cluster with scripts/ceph-mini for the whole lane and exports
+# CVOL_CEPH_CONF, CVOL_CEPH_POOL, CVOL_CEPH_CLIENT and CVOL_CEPH_DIR; run
+# by hand, a test starts its own cluster under $CVOL_TMP (about 2 s) and
+# stops it on exit.
 
-: "${CVOL_TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-: "${CVOL_BUILD:=$CVOL_TOP/build}"
-: "${CVOL_TMP:=$(mktemp -d)}"
+# shellcheck source=tests/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 
 rados_skip()
 {
-	echo "SKIP: $*"
-	exit 4
+	cvol_skip "$*"
 }
 
 rados_fail()
 {
-	echo "FAIL: $*"
-	exit 1
+	cvol_fail "$*"
 }
 
 # rados_expect_eq WHAT GOT WANT
@@ -27,23 +25,12 @@ rados_expect_eq()
 	[ "$2" = "$3" ] || rados_fail "$1: got '$2', want '$3'"
 }
 
-rados_own_clusters=()
 RC_CONF='' RC_POOL='' RC_DIR=''
 export RC_DIR
 
-rados_cleanup()
-{
-	local d
-
-	for d in "${rados_own_clusters[@]}"; do
-		"$CVOL_TOP/scripts/ceph-mini" stop "$d" >/dev/null 2>&1
-	done
-}
-trap rados_cleanup EXIT
-
-# rados_start_cluster NAME [ENV...]: start a cluster in $CVOL_TMP/NAME and
-# set RC_CONF, RC_POOL and RC_DIR to its config, pool and directory.
-# ENV: CEPH_MINI_* knobs.
+# rados_start_cluster NAME [ENV...]: start a cluster in $CVOL_TMP/NAME,
+# stopped when the test exits, and set RC_CONF, RC_POOL and RC_DIR to its
+# config, pool and directory.  ENV: CEPH_MINI_* knobs.
 rados_start_cluster()
 {
 	local name=$1 out kv
@@ -54,7 +41,7 @@ rados_start_cluster()
 	out=$(env "$@" "$CVOL_TOP/scripts/ceph-mini" start \
 		"$CVOL_TMP/$name" 2>"$CVOL_TMP/$name.log") ||
 		rados_fail "ceph-mini start failed: $(tail -n 5 "$CVOL_TMP/$name.log")"
-	rados_own_clusters+=("$CVOL_TMP/$name")
+	cvol_at_exit "\"\$CVOL_TOP/scripts/ceph-mini\" stop \"$CVOL_TMP/$name\" >/dev/null 2>&1"
 	while IFS= read -r kv; do
 		case $kv in
 		CVOL_CEPH_CONF=*) RC_CONF=${kv#*=} ;;
