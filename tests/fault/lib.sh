@@ -1,0 +1,56 @@
+# shellcheck shell=sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fault-injection lane helpers (debug kernel: CONFIG_FAULT_INJECTION,
+# FAILSLAB, FAIL_PAGE_ALLOC, FAIL_MAKE_REQUEST, FAULT_INJECTION_DEBUG_FS).
+# Injection never prints stacks (verbose=0): a forced failure is not a
+# kernel problem, and the lane fails on any Call Trace in the log.
+
+fault_dbg=/sys/kernel/debug
+
+# fault_need FEATURE...: skip unless /sys/kernel/debug/FEATURE exists
+fault_need()
+{
+	cvol_need_guest
+	cvol_need_root
+	[ -d "$fault_dbg/kunit" ] || [ -d "$fault_dbg/block" ] ||
+		mount -t debugfs debugfs "$fault_dbg" 2>/dev/null
+	for fn_f in "$@"; do
+		[ -d "$fault_dbg/$fn_f" ] ||
+			cvol_skip "this kernel has no $fault_dbg/$fn_f (the debug kernel has)"
+	done
+}
+
+# fault_set FEATURE KNOB VALUE: write a debugfs knob, restored at exit
+fault_set()
+{
+	fs_f=$fault_dbg/$1/$2
+	[ -e "$fs_f" ] || cvol_fail "missing $fs_f"
+	fs_old=$(cat "$fs_f")
+	echo "$3" >"$fs_f" || cvol_fail "cannot write $3 to $fs_f"
+	cvol_at_exit "echo '$fs_old' >'$fs_f'"
+}
+
+# fault_leaks: print kmemleak's unreferenced objects whose backtrace
+# names cvol (a fresh scan; objects younger than 5 s are never reported)
+fault_leaks()
+{
+	[ -w "$fault_dbg/kmemleak" ] || return 0
+	sleep 6
+	echo scan >"$fault_dbg/kmemleak"
+	echo scan >"$fault_dbg/kmemleak"
+	awk '
+		/^unreferenced object/ { if (hit) printf "%s", blk; blk = ""; hit = 0 }
+		{ blk = blk $0 "\n" }
+		/cvol/ { hit = 1 }
+		END { if (hit) printf "%s", blk }
+	' "$fault_dbg/kmemleak"
+}
+
+# fault_leak_baseline: forget leaks reported so far (boot, earlier tests)
+fault_leak_baseline()
+{
+	[ -w "$fault_dbg/kmemleak" ] || return 0
+	echo scan >"$fault_dbg/kmemleak"
+	echo clear >"$fault_dbg/kmemleak"
+}
