@@ -85,6 +85,7 @@ struct rados_held_lock {
  * @cluster: the librados client (one per instance: its own global id)
  * @io: I/O context for data ops and locks (thread-safe in librados)
  * @pool: RADOS pool name
+ * @ns: RADOS namespace inside @pool ("" for the default one)
  * @locks_mutex: protects @locks
  * @locks: locks held by this instance
  */
@@ -92,9 +93,22 @@ struct rados_store {
 	rados_t cluster;
 	rados_ioctx_t io;
 	char pool[128];
+	char ns[128];
 	pthread_mutex_t locks_mutex;
 	struct rados_held_lock *locks;
 };
+
+/* A new I/O context on the store's pool and namespace. */
+static int rados_store_ioctx(struct rados_store *st, rados_ioctx_t *io)
+{
+	int ret;
+
+	ret = rados_ioctx_create(st->cluster, st->pool, io);
+	if (ret < 0)
+		return ret;
+	rados_ioctx_set_namespace(*io, st->ns);
+	return 0;
+}
 
 static int rados_oid_check(const char *oid)
 {
@@ -113,7 +127,7 @@ static int rados_open(const struct cvol_store_conf *conf, void **priv)
 	unsigned int tmo = conf->connect_timeout ? conf->connect_timeout : 10;
 	char mon_host[256] = "";
 	struct rados_store *st;
-	char tmo_s[16];
+	char tmo_s[16], *ns;
 	int ret;
 
 	if (!conf->ceph_pool || !conf->ceph_pool[0])
@@ -125,7 +139,18 @@ static int rados_open(const struct cvol_store_conf *conf, void **priv)
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return cvol_seterr(-ENOMEM, "rados: out of memory");
+	/* "POOL/NAMESPACE": several cvol pools can share one RADOS pool */
 	strcpy(st->pool, conf->ceph_pool);
+	ns = strchr(st->pool, '/');
+	if (ns) {
+		*ns++ = '\0';
+		strcpy(st->ns, ns);
+	}
+	if (!st->pool[0]) {
+		ret = cvol_seterr(-EINVAL, "rados: empty RADOS pool name in '%s'",
+				  conf->ceph_pool);
+		goto out_free;
+	}
 	ret = pthread_mutex_init(&st->locks_mutex, NULL);
 	if (ret) {
 		ret = cvol_seterr(-ret, "rados: mutex init failed");
@@ -180,7 +205,7 @@ static int rados_open(const struct cvol_store_conf *conf, void **priv)
 				  strerror(-ret));
 		goto out_shutdown;
 	}
-	ret = rados_ioctx_create(st->cluster, st->pool, &st->io);
+	ret = rados_store_ioctx(st, &st->io);
 	if (ret == -ENOENT) {
 		ret = cvol_seterr(-ENOENT, "rados: RADOS pool '%s' does not exist",
 				  st->pool);
@@ -484,7 +509,7 @@ static int rados_store_meta_read(void *priv, const char *oid, void *buf,
 	if (ret)
 		return ret;
 	/* own I/O context: its "last version" is this op's alone */
-	ret = rados_ioctx_create(st->cluster, st->pool, &io);
+	ret = rados_store_ioctx(st, &io);
 	if (ret < 0)
 		return cvol_seterr(ret, "rados: pool %s: %s", st->pool,
 				   strerror(-ret));
@@ -534,7 +559,7 @@ static int rados_store_meta_cas(void *priv, const char *oid, const void *buf,
 	ret = rados_oid_check(oid);
 	if (ret)
 		return ret;
-	ret = rados_ioctx_create(st->cluster, st->pool, &io);
+	ret = rados_store_ioctx(st, &io);
 	if (ret < 0)
 		return cvol_seterr(ret, "rados: pool %s: %s", st->pool,
 				   strerror(-ret));

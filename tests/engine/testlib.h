@@ -76,9 +76,14 @@ static inline void t_conf(struct cvol_store_conf *conf)
 	if (!strcmp(drv, "rados")) {
 		if (!getenv("CVOL_CEPH_POOL"))
 			t_skip("CVOL_CEPH_POOL not set");
+		static char ns[512];
+
 		conf->ceph_conf = getenv("CVOL_CEPH_CONF");
-		conf->ceph_pool = getenv("CVOL_CEPH_POOL");
 		conf->ceph_client = getenv("CVOL_CEPH_CLIENT");
+		/* a fresh RADOS namespace per call: "POOL/NAMESPACE" */
+		snprintf(ns, sizeof(ns), "%s/%s", getenv("CVOL_CEPH_POOL"),
+			 strrchr(t_path, '/') + 1);
+		conf->ceph_pool = ns;
 		conf->path = NULL;
 	}
 }

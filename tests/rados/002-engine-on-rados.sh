@@ -1,19 +1,28 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The engine's host tests pass on RADOS too: every test named in
-# tests/engine/rados-ok (one program name per line, # comments allowed)
-# is run from build/tests/engine/ with CVOL_TEST_STORE=rados and must
-# exit 0 (4 counts as skipped; all skipped skips this test).
+# The engine's host tests pass on RADOS too: the tests named in
+# tests/engine/rados-ok (one program name per line, optionally followed by
+# VAR=value settings for it, # comments allowed), or every
+# tests/engine/NNN-* program when that list does not exist, run from
+# build/tests/engine/ with CVOL_TEST_STORE=rados and must exit 0 (4 counts
+# as skipped; all skipped skips this test).  The model test runs shorter
+# here: CVOL_MODEL_OPS=400 per seed unless the list says otherwise.
 # shellcheck source=tests/rados/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 list=$CVOL_TOP/tests/engine/rados-ok
-[ -f "$list" ] || rados_skip "tests/engine/rados-ok does not exist yet"
+if [ ! -f "$list" ]; then
+	list=$CVOL_TMP/engine-tests
+	for f in "$CVOL_TOP"/tests/engine/[0-9]*.c; do
+		[ -e "$f" ] && basename "$f" .c
+	done >"$list"
+	[ -s "$list" ] || rados_skip "no engine tests yet"
+fi
 rados_need_cluster
 
 pass=0 skip=0 fail=0
-while read -r name _; do
+while read -r name settings; do
 	case $name in
 	'' | '#'*) continue ;;
 	esac
@@ -21,8 +30,10 @@ while read -r name _; do
 	[ -x "$bin" ] || rados_fail "$bin not built"
 	mkdir -p "$CVOL_TMP/$name"
 	rc=0
-	CVOL_TMP=$CVOL_TMP/$name timeout 240 "$bin" \
-		>"$CVOL_TMP/$name.log" 2>&1 || rc=$?
+	# shellcheck disable=SC2086
+	env CVOL_MODEL_OPS=400 $settings CVOL_TMP="$CVOL_TMP/$name" \
+		timeout 240 "$bin" >"$CVOL_TMP/$name.log" 2>&1 </dev/null ||
+		rc=$?
 	case $rc in
 	0) pass=$((pass + 1)) ;;
 	4) skip=$((skip + 1)) ;;
