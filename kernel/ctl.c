@@ -161,13 +161,16 @@ static long cvol_ctl_fetch(struct cvol_ctl *c, void __user *argp)
 		ret = n;
 		goto out_free;
 	}
-	ret = 0;
-	if (copy_to_user(u64_to_user_ptr(f.ready_ptr), ready,
-			 n * sizeof(*ready)))
-		ret = -EFAULT;
 	f.nr_ready = n;
-	if (!ret && copy_to_user(argp, &f, sizeof(f)))
+	if (copy_to_user(u64_to_user_ptr(f.ready_ptr), ready,
+			 n * sizeof(*ready)) ||
+	    copy_to_user(argp, &f, sizeof(f))) {
+		/* the daemon cannot know them: hand them out again later */
+		cvol_queue_unfetch(q, ready, n);
 		ret = -EFAULT;
+		goto out_free;
+	}
+	ret = 0;
 out_free:
 	kvfree(ready);
 	kvfree(done);

@@ -175,6 +175,7 @@ void cvol_queue_unbind(struct cvol_queue *q);
 int cvol_queue_commit(struct cvol_queue *q, const struct cvol_done *done,
 		      u32 nr, u32 *committed);
 int cvol_queue_fetch(struct cvol_queue *q, u32 *ready, u32 cap, bool wait);
+void cvol_queue_unfetch(struct cvol_queue *q, const u32 *ready, u32 n);
 
 /* genl.c */
 int cvol_genl_init(void);

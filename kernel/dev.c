@@ -864,6 +864,26 @@ int cvol_queue_fetch(struct cvol_queue *q, u32 *ready, u32 cap, bool wait)
 	}
 }
 
+/* put back descriptors handed out by a fetch whose copy to user failed */
+void cvol_queue_unfetch(struct cvol_queue *q, const u32 *ready, u32 n)
+{
+	u32 i;
+
+	spin_lock(&q->lock);
+	for (i = n; i-- > 0;) {
+		struct cvol_tag *t;
+
+		if (ready[i] % CVOL_SEGS_PER_REQ)
+			continue;
+		t = &q->tags[ready[i] / CVOL_SEGS_PER_REQ];
+		if (t->state != CVOL_TAG_ISSUED)
+			continue;
+		t->state = CVOL_TAG_QUEUED;
+		list_add(&t->node, &q->pending);
+	}
+	spin_unlock(&q->lock);
+}
+
 int cvol_dev_init(void)
 {
 	cvol_major = register_blkdev(0, "cvol");

@@ -333,7 +333,10 @@ struct cvol_done {
  * struct cvol_fetch - argument of CVOL_IOC_COMMIT_FETCH
  * @done_ptr: in: user address of struct cvol_done[nr_done]
  * @nr_done: in: completions to commit, <= nr_desc; out: how many were
- *	committed (less than asked only with -EINVAL: entry nr_done is bad)
+ *	committed (less than asked only with -EINVAL: entry nr_done is bad:
+ *	an index >= nr_desc, or a descriptor of an outstanding request
+ *	completed twice).  Completions of requests no longer outstanding
+ *	(timed out, or already completed) are ignored.
  * @flags: in: CVOL_FETCH_F_*
  * @ready_ptr: in: user address of __u32[ready_cap], filled with indices
  *	of newly handed-out descriptors
@@ -342,7 +345,9 @@ struct cvol_done {
  * @reserved: in: zero
  *
  * Commits completions, then waits (interruptibly) until at least one
- * descriptor is ready unless CVOL_FETCH_F_NOWAIT.  A completed request's
+ * descriptor is ready unless CVOL_FETCH_F_NOWAIT.  Descriptors are handed
+ * out whole requests at a time; if the indices cannot be copied out
+ * (-EFAULT) they stay queued.  A completed request's
  * descriptors may be handed out again later: copy what you need first.
  * Errors: -EINVAL (reserved, flags, counts, a bad completion), -EFAULT,
  * -EBADFD (descriptor not bound), -ENODEV (device removed: close it),
