@@ -121,9 +121,10 @@ static int ctl_str(json_object *req, const char *key, const char *what,
 				   key);
 	s = json_object_get_string(v);
 	if (name && !ctl_name_valid(s))
-		return cvol_seterr(-EINVAL,
-				   "invalid %s \"%.80s\": use 1-%d characters of A-Z a-z 0-9 . _ -, not starting with . or -",
-				   what, s, CVOL_NAME_MAX);
+		return cvol_seterr(
+			-EINVAL,
+			"invalid %s \"%.80s\": use 1-%d characters of A-Z a-z 0-9 . _ -, not starting with . or -",
+			what, s, CVOL_NAME_MAX);
 	*out = s;
 	return 0;
 }
@@ -147,8 +148,8 @@ static int ctl_u64(json_object *req, const char *key, bool required,
 	errno = 0;
 	n = json_object_get_int64(v);
 	if (n < 0)
-		return cvol_seterr(-EINVAL,
-				   "field \"%s\" must not be negative", key);
+		return cvol_seterr(-EINVAL, "field \"%s\" must not be negative",
+				   key);
 	if (errno == EINVAL)
 		return cvol_seterr(-EINVAL, "field \"%s\" is out of range",
 				   key);
@@ -245,14 +246,15 @@ static int op_vol_create(json_object *req, json_object *rep)
 	if (ret)
 		return ret;
 	if (size == 0 || size % 512)
-		return cvol_seterr(-EINVAL,
-				   "size %llu is not a non-zero multiple of 512",
-				   (unsigned long long)size);
+		return cvol_seterr(
+			-EINVAL, "size %llu is not a non-zero multiple of 512",
+			(unsigned long long)size);
 	if (order < CVOL_ORDER_MIN || order > CVOL_ORDER_MAX)
-		return cvol_seterr(-EINVAL,
-				   "object order %llu is outside %d..%d (64K..64M)",
-				   (unsigned long long)order, CVOL_ORDER_MIN,
-				   CVOL_ORDER_MAX);
+		return cvol_seterr(
+			-EINVAL,
+			"object order %llu is outside %d..%d (64K..64M)",
+			(unsigned long long)order, CVOL_ORDER_MIN,
+			CVOL_ORDER_MAX);
 	ret = cvol_vol_create(pool, name, size, (unsigned int)order);
 	if (ret)
 		return ret;
@@ -370,9 +372,9 @@ static int op_vol_resize(json_object *req, json_object *rep)
 	if (ret)
 		return ret;
 	if (size == 0 || size % 512)
-		return cvol_seterr(-EINVAL,
-				   "size %llu is not a non-zero multiple of 512",
-				   (unsigned long long)size);
+		return cvol_seterr(
+			-EINVAL, "size %llu is not a non-zero multiple of 512",
+			(unsigned long long)size);
 	if (!shrink) {
 		struct cvol_vol_info in;
 
@@ -380,10 +382,11 @@ static int op_vol_resize(json_object *req, json_object *rep)
 		if (ret)
 			return ret;
 		if (size < in.size)
-			return cvol_seterr(-EINVAL,
-					   "shrinking volume '%s' from %llu to %llu bytes loses data (allow shrinking to do it)",
-					   name, (unsigned long long)in.size,
-					   (unsigned long long)size);
+			return cvol_seterr(
+				-EINVAL,
+				"shrinking volume '%s' from %llu to %llu bytes loses data (allow shrinking to do it)",
+				name, (unsigned long long)in.size,
+				(unsigned long long)size);
 	}
 	ret = cvol_vol_resize(pool, name, size, shrink);
 	if (ret)
@@ -469,9 +472,8 @@ static int op_snap_rollback(json_object *req, json_object *rep)
 		return ret;
 	ret = cvol_snap_rollback(pool, name, snap);
 	if (ret == -EBUSY)
-		return cvol_seterr(-EBUSY,
-				   "volume %s is in use (detach it first)",
-				   name);
+		return cvol_seterr(
+			-EBUSY, "volume %s is in use (detach it first)", name);
 	return ret;
 }
 
@@ -509,8 +511,8 @@ static int op_dev_attach(json_object *req, json_object *rep)
 		ret = ctl_bool(req, "ro", &ro);
 	if (ret)
 		return ret;
-	ret = cvold_attach(ctl.d, pool, name, *snap ? snap : NULL,
-			   ro || *snap, &id);
+	ret = cvold_attach(ctl.d, pool, name, *snap ? snap : NULL, ro || *snap,
+			   &id);
 	if (ret)
 		return ret;
 	snprintf(path, sizeof(path), "/dev/cvol%u", id);
@@ -537,7 +539,10 @@ static int op_dev_detach(json_object *req, json_object *rep)
 }
 
 static const char *const ctl_state_names[] = {
-	"new", "live", "recovering", "dying",
+	"new",
+	"live",
+	"recovering",
+	"dying",
 };
 
 static int ctl_dev_cb(void *arg, const struct cvold_dev_info *in)
@@ -555,7 +560,8 @@ static int ctl_dev_cb(void *arg, const struct cvold_dev_info *in)
 	ctl_add(o, "size", json_object_new_int64((int64_t)in->size));
 	ctl_add(o, "state",
 		json_object_new_string(in->state < 4 ?
-				       ctl_state_names[in->state] : "unknown"));
+					       ctl_state_names[in->state] :
+					       "unknown"));
 	json_object_array_add(arg, o);
 	return 0;
 }

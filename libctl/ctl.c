@@ -87,8 +87,7 @@ bool cvol_ctl_name_valid(const char *s)
 	return true;
 }
 
-static int ctl_name_part(const char *what, const char *s, size_t len,
-			 char *out)
+static int ctl_name_part(const char *what, const char *s, size_t len, char *out)
 {
 	if (len < 1 || len > CVOL_CTL_NAME_MAX)
 		goto bad;
@@ -98,9 +97,10 @@ static int ctl_name_part(const char *what, const char *s, size_t len,
 		goto bad;
 	return 0;
 bad:
-	return ctl_seterr(-EINVAL,
-			  "invalid %s name \"%.*s\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)",
-			  what, (int)(len > 80 ? 80 : len), s);
+	return ctl_seterr(
+		-EINVAL,
+		"invalid %s name \"%.*s\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)",
+		what, (int)(len > 80 ? 80 : len), s);
 }
 
 int cvol_ctl_parse_name(const char *spec, unsigned int flags,
@@ -124,8 +124,8 @@ int cvol_ctl_parse_name(const char *spec, unsigned int flags,
 		vol = spec;
 	}
 	at = strchr(vol, '@');
-	ret = ctl_name_part("volume", vol, at ? (size_t)(at - vol) :
-				strlen(vol), out->vol);
+	ret = ctl_name_part("volume", vol,
+			    at ? (size_t)(at - vol) : strlen(vol), out->vol);
 	if (ret)
 		return ret;
 	if (at) {
@@ -155,27 +155,32 @@ int cvol_ctl_parse_size(const char *s, uint64_t *out)
 		return ctl_seterr(-EINVAL, "no size given");
 	for (p = s; *p >= '0' && *p <= '9'; p++) {
 		if (v > (UINT64_MAX - 9) / 10)
-			return ctl_seterr(-ERANGE, "size \"%.40s\" is too large",
-					  s);
+			return ctl_seterr(-ERANGE,
+					  "size \"%.40s\" is too large", s);
 		v = v * 10 + (uint64_t)(*p - '0');
 	}
 	if (p == s)
 		goto bad;
 	switch (*p) {
-	case 'k': case 'K':
+	case 'k':
+	case 'K':
 		shift = 10;
 		break;
-	case 'm': case 'M':
+	case 'm':
+	case 'M':
 		shift = 20;
 		break;
-	case 'g': case 'G':
+	case 'g':
+	case 'G':
 		shift = 30;
 		break;
-	case 't': case 'T':
+	case 't':
+	case 'T':
 		shift = 40;
 		break;
 	case '\0':
-	case 'b': case 'B':
+	case 'b':
+	case 'B':
 		break;
 	default:
 		goto bad;
@@ -194,9 +199,10 @@ int cvol_ctl_parse_size(const char *s, uint64_t *out)
 	*out = v << shift;
 	return 0;
 bad:
-	return ctl_seterr(-EINVAL,
-			  "invalid size \"%.40s\" (a number with an optional K, M, G or T suffix)",
-			  s);
+	return ctl_seterr(
+		-EINVAL,
+		"invalid size \"%.40s\" (a number with an optional K, M, G or T suffix)",
+		s);
 }
 
 /* ---- the daemon connection ---- */
@@ -216,8 +222,9 @@ static int ctl_connect(struct cvol_ctl *ctl)
 		err = errno;
 		close(fd);
 		if (err == ENOENT || err == ECONNREFUSED)
-			return ctl_seterr(-ENOTCONN,
-					  "cvold is not running (systemctl start cvold)");
+			return ctl_seterr(
+				-ENOTCONN,
+				"cvold is not running (systemctl start cvold)");
 		if (err == EACCES || err == EPERM)
 			return ctl_seterr(-err,
 					  "%s: permission denied (run as root)",
@@ -366,9 +373,10 @@ static int ctl_check_name(const char *what, const char *s)
 static int ctl_check_size(uint64_t size)
 {
 	if (size == 0 || size % 512)
-		return ctl_seterr(-EINVAL,
-				  "size %llu is not a non-zero multiple of 512 bytes",
-				  (unsigned long long)size);
+		return ctl_seterr(
+			-EINVAL,
+			"size %llu is not a non-zero multiple of 512 bytes",
+			(unsigned long long)size);
 	if (size > INT64_MAX)
 		return ctl_seterr(-ERANGE, "size %llu is too large",
 				  (unsigned long long)size);
@@ -429,9 +437,10 @@ int cvol_ctl_vol_create(struct cvol_ctl *ctl, const char *pool,
 	if (object_size) {
 		if (object_size & (object_size - 1) ||
 		    object_size < (1u << 16) || object_size > (1u << 26))
-			return ctl_seterr(-EINVAL,
-					  "object size %llu is not a power of two from 64K to 64M",
-					  (unsigned long long)object_size);
+			return ctl_seterr(
+				-EINVAL,
+				"object size %llu is not a power of two from 64K to 64M",
+				(unsigned long long)object_size);
 		order = __builtin_ctzll(object_size);
 	}
 	ret = ctl_args(pool, name, &args);
@@ -489,8 +498,8 @@ int cvol_ctl_vol_resize(struct cvol_ctl *ctl, const char *pool,
 	return ctl_simple(ctl, "vol.resize", args);
 }
 
-int cvol_ctl_vol_clone(struct cvol_ctl *ctl, const char *pool,
-		       const char *name, const char *snap, const char *newname)
+int cvol_ctl_vol_clone(struct cvol_ctl *ctl, const char *pool, const char *name,
+		       const char *snap, const char *newname)
 {
 	json_object *args;
 	int ret;
@@ -557,9 +566,8 @@ static void ctl_vol_from_json(json_object *o, struct cvol_ctl_vol *out)
 			  json_object_get_boolean(v);
 }
 
-int cvol_ctl_vol_info(struct cvol_ctl *ctl, const char *pool,
-		      const char *name, const char *snap,
-		      struct cvol_ctl_vol *out)
+int cvol_ctl_vol_info(struct cvol_ctl *ctl, const char *pool, const char *name,
+		      const char *snap, struct cvol_ctl_vol *out)
 {
 	json_object *args, *rep, *v;
 	int ret;
@@ -586,8 +594,8 @@ int cvol_ctl_vol_info(struct cvol_ctl *ctl, const char *pool,
 	return 0;
 }
 
-static int ctl_vol_array(json_object *rep, const char *key,
-			 cvol_ctl_vol_cb cb, void *arg)
+static int ctl_vol_array(json_object *rep, const char *key, cvol_ctl_vol_cb cb,
+			 void *arg)
 {
 	struct cvol_ctl_vol vol;
 	json_object *arr;
@@ -660,8 +668,8 @@ int cvol_ctl_snap_rollback(struct cvol_ctl *ctl, const char *pool,
 	return ctl_snap_op(ctl, "snap.rollback", pool, name, snap);
 }
 
-int cvol_ctl_snap_list(struct cvol_ctl *ctl, const char *pool,
-		       const char *name, cvol_ctl_vol_cb cb, void *arg)
+int cvol_ctl_snap_list(struct cvol_ctl *ctl, const char *pool, const char *name,
+		       cvol_ctl_vol_cb cb, void *arg)
 {
 	json_object *args, *rep;
 	int ret;
@@ -741,9 +749,9 @@ int cvol_ctl_status(struct cvol_ctl *ctl, struct cvol_ctl_status *out)
 		return ret;
 	out->pid = (int)ctl_get_u64(rep, "pid");
 	out->devices = (unsigned int)ctl_get_u64(rep, "devices");
-	out->kernel_module = json_object_object_get_ex(rep, "kernel_module",
-						       &v) &&
-			     json_object_get_boolean(v);
+	out->kernel_module =
+		json_object_object_get_ex(rep, "kernel_module", &v) &&
+		json_object_get_boolean(v);
 	json_object_put(rep);
 	return 0;
 }

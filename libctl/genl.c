@@ -47,8 +47,7 @@ static int ctl_nl_socket(struct nl_sock **out, int *family)
 		return ctl_seterr(-ENOMEM, "out of memory");
 	ret = genl_connect(sk);
 	if (ret < 0) {
-		ret = ctl_seterr(-EIO, "generic netlink: %s",
-				 nl_geterror(ret));
+		ret = ctl_seterr(-EIO, "generic netlink: %s", nl_geterror(ret));
 		goto free_sock;
 	}
 	ret = genl_ctrl_resolve(sk, CVOL_GENL_NAME);
@@ -92,7 +91,7 @@ const char *cvol_ctl_state_name(unsigned int state)
 	};
 
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] :
-							   "unknown";
+							  "unknown";
 }
 
 static void ctl_nla_str(struct nlattr *a, char *out)
@@ -135,7 +134,7 @@ static int ctl_parse_dev(struct nlattr **tb, struct cvol_ctl_dev *d)
 	    !nla_parse_nested(st, CVOL_STAT_MAX, tb[CVOL_ATTR_STATS], NULL)) {
 #define STAT(f, a) \
 	if (st[a]) \
-		d->f = nla_get_u64(st[a])
+	d->f = nla_get_u64(st[a])
 		STAT(reads, CVOL_STAT_READS);
 		STAT(writes, CVOL_STAT_WRITES);
 		STAT(read_bytes, CVOL_STAT_READ_BYTES);
@@ -169,8 +168,7 @@ struct ctl_dev_walk {
 	bool done;
 };
 
-static int ctl_dev_error(struct sockaddr_nl *nla, struct nlmsgerr *e,
-			 void *arg)
+static int ctl_dev_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	struct ctl_dev_walk *w = arg;
 
@@ -319,8 +317,7 @@ static long ctl_dev_number(const char *s)
 	return n;
 }
 
-int cvol_ctl_dev_find(struct cvol_ctl *ctl, const char *what,
-		      uint32_t *dev_id)
+int cvol_ctl_dev_find(struct cvol_ctl *ctl, const char *what, uint32_t *dev_id)
 {
 	struct ctl_find f = { 0 };
 	char real[4096], sys[128];
@@ -434,8 +431,8 @@ int cvol_ctl_events_subscribe(struct cvol_ctl *ctl)
 		goto free_sock;
 	}
 	nl_socket_disable_seq_check(ctl->ev);
-	nl_socket_modify_cb(ctl->ev, NL_CB_VALID, NL_CB_CUSTOM,
-			    ctl_event_valid, ctl);
+	nl_socket_modify_cb(ctl->ev, NL_CB_VALID, NL_CB_CUSTOM, ctl_event_valid,
+			    ctl);
 	ret = nl_socket_add_membership(ctl->ev, grp);
 	if (ret < 0) {
 		ret = ctl_nl_err(ret, "events");

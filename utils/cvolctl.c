@@ -62,8 +62,7 @@ static int fail(int err, const char *fmt, ...)
 	va_list ap;
 
 	(void)err;
-	fprintf(stderr, cur_what ? "cvolctl: %s: " : "cvolctl: ",
-		cur_what);
+	fprintf(stderr, cur_what ? "cvolctl: %s: " : "cvolctl: ", cur_what);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -204,8 +203,8 @@ static int parse_new(const char *s, const struct cvol_ctl_name *n,
 	if (parse_name(s, CVOL_CTL_NAME_SNAP_FORBIDDEN, out))
 		return 1;
 	if (strchr(s, '/') && strcmp(out->pool, n->pool))
-		return fail(-EXDEV, "%s and %s are in different pools",
-			    n->pool, out->pool);
+		return fail(-EXDEV, "%s and %s are in different pools", n->pool,
+			    out->pool);
 	return 0;
 }
 
@@ -407,8 +406,8 @@ static int vol_resize(int argc, char **argv)
 	json_object *j;
 	int ret;
 
-	if (parse_verb(argc, argv, VOPT_SIZE | VOPT_SHRINK, 1, 1,
-		       "volume name", &o) ||
+	if (parse_verb(argc, argv, VOPT_SIZE | VOPT_SHRINK, 1, 1, "volume name",
+		       &o) ||
 	    parse_name(o.args[0], CVOL_CTL_NAME_SNAP_FORBIDDEN, &n) ||
 	    open_ctl())
 		return 1;
@@ -670,9 +669,12 @@ static int dev_show(int argc, char **argv)
 		return lib_fail(ret);
 	j = dev_obj(&d, true);
 	if (!opt_json && json_object_object_get_ex(j, "stats", &s)) {
-		add(j, "reads", json_object_get(json_object_object_get(s, "reads")));
-		add(j, "writes", json_object_get(json_object_object_get(s, "writes")));
-		add(j, "errors", json_object_get(json_object_object_get(s, "errors")));
+		add(j, "reads",
+		    json_object_get(json_object_object_get(s, "reads")));
+		add(j, "writes",
+		    json_object_get(json_object_object_get(s, "writes")));
+		add(j, "errors",
+		    json_object_get(json_object_object_get(s, "errors")));
 	}
 	out_fields(j, cols);
 	json_object_put(j);
@@ -752,9 +754,9 @@ static int pool_check(int argc, char **argv)
 	add(j, "dangling", ji(r.dangling));
 	add(j, "bad_checksums", ji(r.bad_checksums));
 	add(j, "repaired", ji(r.repaired));
-	add(j, "clean", json_object_new_boolean(!r.dangling &&
-						!r.bad_checksums &&
-						r.unreferenced == r.repaired));
+	add(j, "clean",
+	    json_object_new_boolean(!r.dangling && !r.bad_checksums &&
+				    r.unreferenced == r.repaired));
 	out_fields(j, cols);
 	json_object_put(j);
 	if (r.dangling || r.bad_checksums || r.unreferenced > r.repaired)
@@ -797,7 +799,8 @@ static int status(int argc, char **argv)
 static int help_obj(int argc, char **argv);
 
 static const struct verb vol_verbs[] = {
-	{ "create", vol_create, "[POOL/]VOLUME --size SIZE [--object-size SIZE]" },
+	{ "create", vol_create,
+	  "[POOL/]VOLUME --size SIZE [--object-size SIZE]" },
 	{ "list", vol_list, "[POOL]" },
 	{ "info", vol_info, "[POOL/]VOLUME[@SNAPSHOT]" },
 	{ "rm", vol_rm, "[POOL/]VOLUME" },
@@ -820,7 +823,8 @@ static const struct verb snap_verbs[] = {
 
 static const struct verb dev_verbs[] = {
 	{ "attach", dev_attach, "[POOL/]VOLUME[@SNAPSHOT] [-r|--read-only]" },
-	{ "detach", dev_detach, "DEVICE|[POOL/]VOLUME[@SNAPSHOT] [-f|--force]" },
+	{ "detach", dev_detach,
+	  "DEVICE|[POOL/]VOLUME[@SNAPSHOT] [-f|--force]" },
 	{ "list", dev_list, "" },
 	{ "show", dev_show, "DEVICE|[POOL/]VOLUME[@SNAPSHOT]" },
 	{ "help", help_obj, "" },
@@ -920,9 +924,10 @@ int main(int argc, char **argv)
 			return fail(-EINVAL, "option %s needs a value",
 				    argv[optind - 1]);
 		default:
-			return fail(-EINVAL,
-				    "unknown option %s (valid: -j, -p, -s PATH, -h)",
-				    argv[optind - 1]);
+			return fail(
+				-EINVAL,
+				"unknown option %s (valid: -j, -p, -s PATH, -h)",
+				argv[optind - 1]);
 		}
 	}
 	if (optind >= argc) {

@@ -27,8 +27,7 @@ void fmt_size(uint64_t v, char *buf, size_t cap)
 	if (v % div == 0)
 		snprintf(buf, cap, "%" PRIu64 "%c", v / div, units[i]);
 	else
-		snprintf(buf, cap, "%.1f%c", (double)v / (double)div,
-			 units[i]);
+		snprintf(buf, cap, "%.1f%c", (double)v / (double)div, units[i]);
 }
 
 /* The text shown for @v in human output, for a column of kind @kind */
@@ -56,9 +55,9 @@ static const char *cell(json_object *v, enum out_kind kind, char *buf,
 
 static void out_json(json_object *o)
 {
-	int flags = opt_pretty ? JSON_C_TO_STRING_PRETTY |
-					 JSON_C_TO_STRING_SPACED :
-				 JSON_C_TO_STRING_PLAIN;
+	int flags = opt_pretty ?
+			    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+			    JSON_C_TO_STRING_PLAIN;
 
 	flags |= JSON_C_TO_STRING_NOSLASHESCAPE;
 	puts(json_object_to_json_string_ext(o, flags));
@@ -99,9 +98,9 @@ void out_table(json_object *arr, const struct out_col *cols)
 		json_object *row = json_object_array_get_idx(arr, i);
 
 		for (c = 0; cols[c].key; c++) {
-			const char *s = cell(json_object_object_get(row,
-								    cols[c].key),
-					     cols[c].kind, buf, sizeof(buf));
+			const char *s =
+				cell(json_object_object_get(row, cols[c].key),
+				     cols[c].kind, buf, sizeof(buf));
 			if (cols[c + 1].key)
 				printf(cols[c].kind == OUT_STR ? "%-*s  " :
 								 "%*s  ",
@@ -126,7 +125,8 @@ void out_fields(json_object *obj, const struct out_col *cols)
 			w = strlen(cols[c].head);
 	for (c = 0; cols[c].key; c++)
 		printf("%s:%*s %s\n", cols[c].head,
-		       (int)(w - strlen(cols[c].head)), "", cell(json_object_object_get(obj, cols[c].key),
+		       (int)(w - strlen(cols[c].head)), "",
+		       cell(json_object_object_get(obj, cols[c].key),
 			    cols[c].kind, buf, sizeof(buf)));
 }
 

@@ -47,7 +47,7 @@ cvol_start_daemon --config "$CVOL_TMP/cvol.conf"
 for page in cvolctl.8 cvold.8 cvol.conf.5; do
 	python3 "$ex" "$man/$page" | grep '^cvolctl ' >"$CVOL_TMP/ex"
 	while read -r line; do
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2046
 		set -- $(echo "${line#cvolctl }" | sed 's|-s /run/cvol/test.sock||')
 		case $line in
 		*attach* | *detach* | *" dev "*)

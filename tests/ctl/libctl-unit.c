@@ -15,14 +15,14 @@
 
 static int failures;
 
-#define EXPECT(cond, ...) \
-	do { \
-		if (!(cond)) { \
+#define EXPECT(cond, ...)                                   \
+	do {                                                \
+		if (!(cond)) {                              \
 			printf("FAIL line %d: ", __LINE__); \
-			printf(__VA_ARGS__); \
-			printf("\n"); \
-			failures++; \
-		} \
+			printf(__VA_ARGS__);                \
+			printf("\n");                       \
+			failures++;                         \
+		}                                           \
 	} while (0)
 
 /* @ret must be @err with exactly message @msg */
@@ -54,21 +54,25 @@ static void test_names(void)
 	EXPECT(cvol_ctl_name_valid(long_name), "63-byte name rejected");
 
 	EXPECT(!cvol_ctl_parse_name("vm1", 0, &n), "%s", cvol_ctl_error());
-	EXPECT(!strcmp(n.pool, "default") && !strcmp(n.vol, "vm1") &&
-		       !*n.snap, "vm1 -> %s/%s@%s", n.pool, n.vol, n.snap);
+	EXPECT(!strcmp(n.pool, "default") && !strcmp(n.vol, "vm1") && !*n.snap,
+	       "vm1 -> %s/%s@%s", n.pool, n.vol, n.snap);
 	EXPECT(!cvol_ctl_parse_name("fast/vm1@s1", 0, &n), "%s",
 	       cvol_ctl_error());
 	EXPECT(!strcmp(n.pool, "fast") && !strcmp(n.vol, "vm1") &&
-		       !strcmp(n.snap, "s1"), "fast/vm1@s1 -> %s/%s@%s",
-	       n.pool, n.vol, n.snap);
-	EXPECT_ERR(cvol_ctl_parse_name("a b", 0, &n), -EINVAL,
-		   "invalid volume name \"a b\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
-	EXPECT_ERR(cvol_ctl_parse_name("/vm", 0, &n), -EINVAL,
-		   "invalid pool name \"\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
-	EXPECT_ERR(cvol_ctl_parse_name("p/q/vm", 0, &n), -EINVAL,
-		   "invalid volume name \"q/vm\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
-	EXPECT_ERR(cvol_ctl_parse_name("vm@", 0, &n), -EINVAL,
-		   "invalid snapshot name \"\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
+		       !strcmp(n.snap, "s1"),
+	       "fast/vm1@s1 -> %s/%s@%s", n.pool, n.vol, n.snap);
+	EXPECT_ERR(
+		cvol_ctl_parse_name("a b", 0, &n), -EINVAL,
+		"invalid volume name \"a b\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
+	EXPECT_ERR(
+		cvol_ctl_parse_name("/vm", 0, &n), -EINVAL,
+		"invalid pool name \"\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
+	EXPECT_ERR(
+		cvol_ctl_parse_name("p/q/vm", 0, &n), -EINVAL,
+		"invalid volume name \"q/vm\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
+	EXPECT_ERR(
+		cvol_ctl_parse_name("vm@", 0, &n), -EINVAL,
+		"invalid snapshot name \"\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
 	EXPECT_ERR(cvol_ctl_parse_name("vm@s", CVOL_CTL_NAME_SNAP_FORBIDDEN,
 				       &n),
 		   -EINVAL, "vm@s: a snapshot is not allowed here");
@@ -82,10 +86,14 @@ static void test_sizes(void)
 		const char *s;
 		uint64_t v;
 	} ok[] = {
-		{ "4096", 4096 },	   { "1K", 1024 },
-		{ "64k", 65536 },	   { "10M", 10ULL << 20 },
-		{ "2G", 2ULL << 30 },	   { "3T", 3ULL << 40 },
-		{ "1GiB", 1ULL << 30 },	   { "5MB", 5ULL << 20 },
+		{ "4096", 4096 },
+		{ "1K", 1024 },
+		{ "64k", 65536 },
+		{ "10M", 10ULL << 20 },
+		{ "2G", 2ULL << 30 },
+		{ "3T", 3ULL << 40 },
+		{ "1GiB", 1ULL << 30 },
+		{ "5MB", 5ULL << 20 },
 		{ "16777215T", 16777215ULL << 40 },
 	};
 	uint64_t v;
@@ -97,14 +105,18 @@ static void test_sizes(void)
 		       "size %s -> %llu (%s)", ok[i].s, (unsigned long long)v,
 		       cvol_ctl_error());
 	}
-	EXPECT_ERR(cvol_ctl_parse_size("", &v), -EINVAL,
-		   "invalid size \"\" (a number with an optional K, M, G or T suffix)");
-	EXPECT_ERR(cvol_ctl_parse_size("1Q", &v), -EINVAL,
-		   "invalid size \"1Q\" (a number with an optional K, M, G or T suffix)");
-	EXPECT_ERR(cvol_ctl_parse_size("-1G", &v), -EINVAL,
-		   "invalid size \"-1G\" (a number with an optional K, M, G or T suffix)");
-	EXPECT_ERR(cvol_ctl_parse_size("1.5G", &v), -EINVAL,
-		   "invalid size \"1.5G\" (a number with an optional K, M, G or T suffix)");
+	EXPECT_ERR(
+		cvol_ctl_parse_size("", &v), -EINVAL,
+		"invalid size \"\" (a number with an optional K, M, G or T suffix)");
+	EXPECT_ERR(
+		cvol_ctl_parse_size("1Q", &v), -EINVAL,
+		"invalid size \"1Q\" (a number with an optional K, M, G or T suffix)");
+	EXPECT_ERR(
+		cvol_ctl_parse_size("-1G", &v), -EINVAL,
+		"invalid size \"-1G\" (a number with an optional K, M, G or T suffix)");
+	EXPECT_ERR(
+		cvol_ctl_parse_size("1.5G", &v), -EINVAL,
+		"invalid size \"1.5G\" (a number with an optional K, M, G or T suffix)");
 	EXPECT_ERR(cvol_ctl_parse_size("16777216T", &v), -ERANGE,
 		   "size \"16777216T\" is too large");
 	EXPECT_ERR(cvol_ctl_parse_size("99999999999999999999", &v), -ERANGE,
@@ -126,21 +138,23 @@ static void test_args(struct cvol_ctl *ctl)
 	EXPECT_ERR(cvol_ctl_vol_create(ctl, NULL, "v", 1 << 20, 1 << 12),
 		   -EINVAL,
 		   "object size 4096 is not a power of two from 64K to 64M");
-	EXPECT_ERR(cvol_ctl_vol_create(ctl, "a b", "v", 1 << 20, 0), -EINVAL,
-		   "invalid pool name \"a b\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
+	EXPECT_ERR(
+		cvol_ctl_vol_create(ctl, "a b", "v", 1 << 20, 0), -EINVAL,
+		"invalid pool name \"a b\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
 	EXPECT_ERR(cvol_ctl_vol_remove(ctl, NULL, NULL), -EINVAL,
 		   "no volume name given");
-	EXPECT_ERR(cvol_ctl_vol_rename(ctl, NULL, "a", "-b"), -EINVAL,
-		   "invalid volume name \"-b\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
-	EXPECT_ERR(cvol_ctl_vol_clone(ctl, NULL, "a", "", "b"), -EINVAL,
-		   "invalid snapshot name \"\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
+	EXPECT_ERR(
+		cvol_ctl_vol_rename(ctl, NULL, "a", "-b"), -EINVAL,
+		"invalid volume name \"-b\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
+	EXPECT_ERR(
+		cvol_ctl_vol_clone(ctl, NULL, "a", "", "b"), -EINVAL,
+		"invalid snapshot name \"\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
 	EXPECT_ERR(cvol_ctl_snap_create(ctl, NULL, "a", NULL), -EINVAL,
 		   "no snapshot name given");
-	EXPECT_ERR(cvol_ctl_dev_attach(ctl, NULL, "a", "x y", false, &id),
-		   -EINVAL,
-		   "invalid snapshot name \"x y\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
-	EXPECT_ERR(cvol_ctl_dev_find(ctl, "", &id), -EINVAL,
-		   "no device given");
+	EXPECT_ERR(
+		cvol_ctl_dev_attach(ctl, NULL, "a", "x y", false, &id), -EINVAL,
+		"invalid snapshot name \"x y\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
+	EXPECT_ERR(cvol_ctl_dev_find(ctl, "", &id), -EINVAL, "no device given");
 }
 
 int main(void)
@@ -180,8 +194,7 @@ int main(void)
 		       cvol_ctl_error());
 		EXPECT_ERR(cvol_ctl_vol_create(ctl, NULL, "v", 1 << 20, 0),
 			   -ENOENT, "pool default: no such pool");
-		EXPECT_ERR(cvol_ctl_dev_attach(ctl, NULL, "v", "s", false,
-					       &id),
+		EXPECT_ERR(cvol_ctl_dev_attach(ctl, NULL, "v", "s", false, &id),
 			   -ENODEV,
 			   "cvol kernel module not loaded (modprobe cvol)");
 		EXPECT_ERR(cvol_ctl_dev_detach(ctl, 7, true), -ENOENT,

@@ -120,15 +120,13 @@ int cvol_ctl_vol_rename(struct cvol_ctl *ctl, const char *pool,
 			const char *name, const char *newname);
 int cvol_ctl_vol_resize(struct cvol_ctl *ctl, const char *pool,
 			const char *name, uint64_t size, bool allow_shrink);
-int cvol_ctl_vol_clone(struct cvol_ctl *ctl, const char *pool,
-		       const char *name, const char *snap,
-		       const char *newname);
+int cvol_ctl_vol_clone(struct cvol_ctl *ctl, const char *pool, const char *name,
+		       const char *snap, const char *newname);
 int cvol_ctl_vol_flatten(struct cvol_ctl *ctl, const char *pool,
 			 const char *name);
 /* @snap NULL or "" for the head */
-int cvol_ctl_vol_info(struct cvol_ctl *ctl, const char *pool,
-		      const char *name, const char *snap,
-		      struct cvol_ctl_vol *out);
+int cvol_ctl_vol_info(struct cvol_ctl *ctl, const char *pool, const char *name,
+		      const char *snap, struct cvol_ctl_vol *out);
 int cvol_ctl_vol_list(struct cvol_ctl *ctl, const char *pool,
 		      cvol_ctl_vol_cb cb, void *arg);
 
@@ -138,8 +136,8 @@ int cvol_ctl_snap_remove(struct cvol_ctl *ctl, const char *pool,
 			 const char *name, const char *snap);
 int cvol_ctl_snap_rollback(struct cvol_ctl *ctl, const char *pool,
 			   const char *name, const char *snap);
-int cvol_ctl_snap_list(struct cvol_ctl *ctl, const char *pool,
-		       const char *name, cvol_ctl_vol_cb cb, void *arg);
+int cvol_ctl_snap_list(struct cvol_ctl *ctl, const char *pool, const char *name,
+		       cvol_ctl_vol_cb cb, void *arg);
 
 int cvol_ctl_pool_list(struct cvol_ctl *ctl, cvol_ctl_name_cb cb, void *arg);
 
@@ -240,8 +238,7 @@ int cvol_ctl_dev_dump(struct cvol_ctl *ctl, cvol_ctl_dev_cb cb, void *arg);
  * @what: "N", "cvolN", "/dev/cvolN", a /dev/cvol/POOL/VOL[@SNAP] link, or
  *	"[POOL/]VOLUME[@SNAPSHOT]"
  */
-int cvol_ctl_dev_find(struct cvol_ctl *ctl, const char *what,
-		      uint32_t *dev_id);
+int cvol_ctl_dev_find(struct cvol_ctl *ctl, const char *what, uint32_t *dev_id);
 
 /* ---- events ---- */
 
