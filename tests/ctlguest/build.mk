@@ -1,0 +1,8 @@
+# Guest control-tool tests: a libcvolctl event listener run by
+# 004-events.sh.
+GUEST_TEST_BINS += $(O)/tests/ctlguest/events
+
+$(O)/tests/ctlguest/%: T_LDLIBS = $(O)/san/libcvolctl.a \
+	-fsanitize=address,undefined $(CTL_LDLIBS) -lpthread
+$(O)/tests/ctlguest/%: T_CFLAGS = -fsanitize=address,undefined
+$(O)/tests/ctlguest/%: $(O)/san/libcvolctl.a
