@@ -73,9 +73,10 @@ static int set_key(struct config_pool *p, const char *key, const char *val,
 		errno = 0;
 		v = strtoul(val, &end, 10);
 		if (errno || end == val || *end || v > 3600)
-			return cvol_seterr(-EINVAL,
-					   "%s:%d: connect_timeout must be 0..3600 seconds",
-					   path, line);
+			return cvol_seterr(
+				-EINVAL,
+				"%s:%d: connect_timeout must be 0..3600 seconds",
+				path, line);
 		p->conf.connect_timeout = (unsigned int)v;
 		return 0;
 	}
@@ -108,8 +109,9 @@ static int finish_pool(struct config_pool *p, const char *path)
 				   "%s: pool %s: store driver '%s' not built",
 				   path, p->name, p->conf.driver);
 	if (!strcmp(p->conf.driver, "rados") && !p->conf.ceph_pool)
-		return cvol_seterr(-EINVAL, "%s: pool %s: rados needs ceph_pool",
-				   path, p->name);
+		return cvol_seterr(-EINVAL,
+				   "%s: pool %s: rados needs ceph_pool", path,
+				   p->name);
 	return 0;
 }
 
@@ -185,9 +187,10 @@ int cvol_config_load(const char *path, struct cvol_config **out)
 			}
 			for (p = cfg->pools; p; p = p->next) {
 				if (!strcmp(p->name, name)) {
-					ret = cvol_seterr(-EINVAL,
-							  "%s:%d: pool %s defined twice",
-							  path, line, name);
+					ret = cvol_seterr(
+						-EINVAL,
+						"%s:%d: pool %s defined twice",
+						path, line, name);
 					goto out_free;
 				}
 			}
@@ -208,9 +211,10 @@ int cvol_config_load(const char *path, struct cvol_config **out)
 		}
 		eq = strchr(s, '=');
 		if (!eq || !cur) {
-			ret = cvol_seterr(-EINVAL, "%s:%d: %s", path, line,
-					  cur ? "want key = value" :
-						"key outside a [pool NAME] section");
+			ret = cvol_seterr(
+				-EINVAL, "%s:%d: %s", path, line,
+				cur ? "want key = value" :
+				      "key outside a [pool NAME] section");
 			goto out_free;
 		}
 		*eq = '\0';

@@ -30,15 +30,15 @@
  * Locks.  lock(name) takes the RADOS exclusive lock "cvol" on the object
  * "<name>.lock" with the caller's cookie (host and daemon).  The holder
  * first places a watch on that object and acknowledges every notify on it.
- * A contender that gets -EBUSY lists the lockers and sends a notify: if
- * the holder's client acknowledges within RADOS_LIVENESS_MS, it is alive
- * and the contender fails with -EBUSY and the holder's cookie.  If not,
- * the holder is dead (or cut off): the contender blocklists the holder's
- * client address, so a holder that was only partitioned can no longer
- * write, breaks the lock and takes it.  A lock is never broken without
- * fencing; a client without the rights to blocklist gets -EBUSY with the
- * reason.  No lease renewal thread is needed and a live holder never loses
- * its lock while it answers.  close() unwatches and unlocks.
+ * A contender that gets -EBUSY lists the lockers and sends a notify: if the
+ * holder's client acknowledges within RADOS_LIVENESS_MS (10 s), it is
+ * alive and the contender fails with -EBUSY and the holder's cookie.  If
+ * not, the holder is dead (or cut off): the contender blocklists the
+ * holder's client address, so a holder that was only partitioned can no
+ * longer write, breaks the lock and takes it.  A lock is never broken
+ * without fencing; a client without the rights to blocklist gets -EBUSY
+ * with the reason.  No lease renewal thread is needed and a live holder
+ * never loses its lock while it answers.  close() unwatches and unlocks.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -54,8 +54,12 @@
 
 /* Reads and writes above this size are split into parallel aio chunks. */
 #define RADOS_CHUNK (1u << 20)
-/* How long a lock holder has to answer the liveness notify. */
-#define RADOS_LIVENESS_MS 3000
+/*
+ * How long a lock holder has to answer the liveness notify.  A live
+ * holder that misses it gets fenced, so this is generous: it is also
+ * how long taking over a dead holder's volume takes.
+ */
+#define RADOS_LIVENESS_MS 10000
 /* How long the OSD keeps a watch of a client that went away. */
 #define RADOS_WATCH_TIMEOUT_S 30
 #define RADOS_LOCK_NAME "cvol"
@@ -147,7 +151,8 @@ static int rados_open(const struct cvol_store_conf *conf, void **priv)
 		strcpy(st->ns, ns);
 	}
 	if (!st->pool[0]) {
-		ret = cvol_seterr(-EINVAL, "rados: empty RADOS pool name in '%s'",
+		ret = cvol_seterr(-EINVAL,
+				  "rados: empty RADOS pool name in '%s'",
 				  conf->ceph_pool);
 		goto out_free;
 	}
@@ -174,7 +179,8 @@ static int rados_open(const struct cvol_store_conf *conf, void **priv)
 	snprintf(tmo_s, sizeof(tmo_s), "%u", tmo);
 	ret = rados_conf_set(st->cluster, "client_mount_timeout", tmo_s);
 	if (!ret)
-		ret = rados_conf_set(st->cluster, "rados_mon_op_timeout", tmo_s);
+		ret = rados_conf_set(st->cluster, "rados_mon_op_timeout",
+				     tmo_s);
 	/* a library does not print: librados logs only to its log file */
 	if (!ret)
 		ret = rados_conf_set(st->cluster, "log_to_stderr", "false");
@@ -188,26 +194,30 @@ static int rados_open(const struct cvol_store_conf *conf, void **priv)
 	rados_conf_get(st->cluster, "mon_host", mon_host, sizeof(mon_host));
 	ret = rados_connect(st->cluster);
 	if (ret == -ETIMEDOUT || ret == -ENOTCONN || ret == -ECONNREFUSED) {
-		ret = cvol_seterr(ret,
-				  "rados: Ceph cluster not reachable (mon host %s) within %u s",
-				  mon_host[0] ? mon_host : "unset", tmo);
+		ret = cvol_seterr(
+			ret,
+			"rados: Ceph cluster not reachable (mon host %s) within %u s",
+			mon_host[0] ? mon_host : "unset", tmo);
 		goto out_shutdown;
 	}
 	if (ret == -EACCES || ret == -EPERM || ret == -EKEYREJECTED) {
-		ret = cvol_seterr(-EACCES,
-				  "rados: Ceph cluster refused authentication of %s: %s",
-				  client, strerror(-ret));
+		ret = cvol_seterr(
+			-EACCES,
+			"rados: Ceph cluster refused authentication of %s: %s",
+			client, strerror(-ret));
 		goto out_shutdown;
 	}
 	if (ret < 0) {
-		ret = cvol_seterr(ret, "rados: cannot connect as %s (mon host %s): %s",
-				  client, mon_host[0] ? mon_host : "unset",
-				  strerror(-ret));
+		ret = cvol_seterr(
+			ret, "rados: cannot connect as %s (mon host %s): %s",
+			client, mon_host[0] ? mon_host : "unset",
+			strerror(-ret));
 		goto out_shutdown;
 	}
 	ret = rados_store_ioctx(st, &st->io);
 	if (ret == -ENOENT) {
-		ret = cvol_seterr(-ENOENT, "rados: RADOS pool '%s' does not exist",
+		ret = cvol_seterr(-ENOENT,
+				  "rados: RADOS pool '%s' does not exist",
 				  st->pool);
 		goto out_shutdown;
 	}
@@ -308,8 +318,8 @@ static int rados_aio_span(struct rados_store *st, const char *oid, char *buf,
 	return ret;
 }
 
-static int rados_store_read(void *priv, const char *oid, void *buf,
-			    size_t len, uint64_t off)
+static int rados_store_read(void *priv, const char *oid, void *buf, size_t len,
+			    uint64_t off)
 {
 	struct rados_store *st = priv;
 	int ret;
@@ -349,13 +359,13 @@ static int rados_store_write(void *priv, const char *oid, const void *buf,
 	else
 		ret = rados_write(st->io, oid, buf, len, off);
 	if (ret < 0)
-		return cvol_seterr(ret, "rados: write %s/%s: %s", st->pool,
-				   oid, strerror(-ret));
+		return cvol_seterr(ret, "rados: write %s/%s: %s", st->pool, oid,
+				   strerror(-ret));
 	return 0;
 }
 
-static int rados_store_write_full(void *priv, const char *oid,
-				  const void *buf, size_t len)
+static int rados_store_write_full(void *priv, const char *oid, const void *buf,
+				  size_t len)
 {
 	struct rados_store *st = priv;
 	int ret;
@@ -522,8 +532,8 @@ static int rados_store_meta_read(void *priv, const char *oid, void *buf,
 	rados_read_op_read(op, 0, cap, buf, &bytes_read, &prval_read);
 	ret = rados_read_op_operate(op, io, oid, 0);
 	if (ret == -ENOENT) {
-		ret = cvol_seterr(ret, "rados: %s/%s: no such object",
-				  st->pool, oid);
+		ret = cvol_seterr(ret, "rados: %s/%s: no such object", st->pool,
+				  oid);
 		goto out_op;
 	}
 	if (!ret)
@@ -535,7 +545,8 @@ static int rados_store_meta_read(void *priv, const char *oid, void *buf,
 	}
 	if (size > cap) {
 		ret = cvol_seterr(-EOVERFLOW,
-				  "rados: %s/%s: %" PRIu64 " bytes, more than %zu",
+				  "rados: %s/%s: %" PRIu64
+				  " bytes, more than %zu",
 				  st->pool, oid, size, cap);
 		goto out_op;
 	}
@@ -578,10 +589,10 @@ static int rados_store_meta_cas(void *priv, const char *oid, const void *buf,
 	case 0:
 		*version = rados_get_last_version(io);
 		break;
-	case -EEXIST:	/* create exclusive: someone created it */
-	case -ERANGE:	/* assert_version: object is older (cannot happen) */
+	case -EEXIST: /* create exclusive: someone created it */
+	case -ERANGE: /* assert_version: object is older (cannot happen) */
 	case -EOVERFLOW: /* assert_version: someone wrote a newer version */
-	case -ENOENT:	/* assert_version: someone removed it */
+	case -ENOENT: /* assert_version: someone removed it */
 		ret = cvol_seterr(-ECANCELED,
 				  "rados: %s/%s changed since version %" PRIu64,
 				  st->pool, oid, expect);
@@ -611,9 +622,9 @@ static int rados_store_flush(void *priv)
 }
 
 /* Watch callback of a held lock: answer the liveness notify. */
-static void rados_lock_notified(void *arg, uint64_t notify_id,
-				uint64_t handle, uint64_t notifier_id,
-				void *data, size_t data_len)
+static void rados_lock_notified(void *arg, uint64_t notify_id, uint64_t handle,
+				uint64_t notifier_id, void *data,
+				size_t data_len)
 {
 	struct rados_held_lock *hl = arg;
 
@@ -680,7 +691,7 @@ static int rados_lock_contend(struct rados_store *st, const char *oid,
 		return cvol_seterr((int)n, "rados: lockers of %s/%s: %s",
 				   st->pool, oid, strerror((int)-n));
 	if (n == 0)
-		return -EAGAIN;	/* released meanwhile */
+		return -EAGAIN; /* released meanwhile */
 	memcpy(holder, cookies, CVOL_LOCK_HOLDER_MAX);
 	holder[CVOL_LOCK_HOLDER_MAX - 1] = '\0';
 	if (sscanf(clients, "client.%" SCNu64, &gid) != 1)
@@ -705,13 +716,14 @@ static int rados_lock_contend(struct rados_store *st, const char *oid,
 	/* holder silent: fence it, then break its lock */
 	ret = rados_blocklist_add(st->cluster, addrs, 0);
 	if (ret < 0)
-		return cvol_seterr(-EBUSY,
-				   "lock %s held by %s, which does not answer and cannot be fenced: %s",
-				   oid, cookies, strerror(-ret));
+		return cvol_seterr(
+			-EBUSY,
+			"lock %s held by %s, which does not answer and cannot be fenced: %s",
+			oid, cookies, strerror(-ret));
 	ret = rados_break_lock(st->io, oid, RADOS_LOCK_NAME, clients, cookies);
 	if (ret < 0 && ret != -ENOENT)
-		return cvol_seterr(ret, "rados: break lock %s/%s: %s",
-				   st->pool, oid, strerror(-ret));
+		return cvol_seterr(ret, "rados: break lock %s/%s: %s", st->pool,
+				   oid, strerror(-ret));
 	return -EAGAIN;
 }
 
@@ -808,7 +820,8 @@ static int rados_store_unlock(void *priv, const char *name, const char *cookie)
 	snprintf(oid, sizeof(oid), "%s%s", name, RADOS_LOCK_SUFFIX);
 	pthread_mutex_lock(&st->locks_mutex);
 	for (pp = &st->locks; *pp; pp = &(*pp)->next) {
-		if (!strcmp((*pp)->oid, oid) && !strcmp((*pp)->cookie, cookie)) {
+		if (!strcmp((*pp)->oid, oid) &&
+		    !strcmp((*pp)->cookie, cookie)) {
 			hl = *pp;
 			*pp = hl->next;
 			break;
@@ -816,7 +829,8 @@ static int rados_store_unlock(void *priv, const char *name, const char *cookie)
 	}
 	pthread_mutex_unlock(&st->locks_mutex);
 	if (!hl)
-		return cvol_seterr(-ENOENT, "rados: lock %s not held with cookie %s",
+		return cvol_seterr(-ENOENT,
+				   "rados: lock %s not held with cookie %s",
 				   name, cookie);
 	ret = rados_unwatch2(st->io, hl->watch);
 	rados_watch_flush(st->cluster);

@@ -18,9 +18,10 @@ static char path[4096];
 
 #define EQ(got, want)                                                        \
 	do {                                                                 \
-		long long _g = (long long)(got), _w = (long long)(want);    \
+		long long _g = (long long)(got), _w = (long long)(want);     \
 		if (_g != _w) {                                              \
-			fprintf(stderr, "FAIL line %d: %s = %lld, want %lld (%s)\n", \
+			fprintf(stderr,                                      \
+				"FAIL line %d: %s = %lld, want %lld (%s)\n", \
 				__LINE__, #got, _g, _w, cvol_errmsg());      \
 			exit(1);                                             \
 		}                                                            \
@@ -30,7 +31,8 @@ static char path[4096];
 	do {                                                                 \
 		const char *_g = (got);                                      \
 		if (!_g || strcmp(_g, (want))) {                             \
-			fprintf(stderr, "FAIL line %d: %s = '%s', want '%s'\n", \
+			fprintf(stderr,                                      \
+				"FAIL line %d: %s = '%s', want '%s'\n",      \
 				__LINE__, #got, _g ? _g : "(null)", (want)); \
 			exit(1);                                             \
 		}                                                            \
@@ -56,8 +58,8 @@ static void bad(const char *text, const char *msg, int line)
 	EQ(cvol_config_load(path, &cfg), -EINVAL);
 	snprintf(want, sizeof(want), "%s%s", path, msg);
 	if (strcmp(cvol_errmsg(), want)) {
-		fprintf(stderr, "FAIL line %d: message '%s', want '%s'\n",
-			line, cvol_errmsg(), want);
+		fprintf(stderr, "FAIL line %d: message '%s', want '%s'\n", line,
+			cvol_errmsg(), want);
 		exit(1);
 	}
 }

@@ -134,7 +134,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	/* random writes land in a 256 MiB span; sequential ones cover TOTAL */
-	b.span = b.rand ? 256ull << 20 : (b.total + OBJ_SIZE - 1) & ~(OBJ_SIZE - 1);
+	b.span = b.rand ? 256ull << 20 :
+			  (b.total + OBJ_SIZE - 1) & ~(OBJ_SIZE - 1);
 	conf.ceph_conf = getenv("CVOL_CEPH_CONF");
 	conf.ceph_pool = getenv("CVOL_CEPH_POOL");
 	conf.ceph_client = getenv("CVOL_CEPH_CLIENT");

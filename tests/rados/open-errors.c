@@ -22,7 +22,8 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: open-errors CONF POOL [CLIENT [TIMEOUT]]\n");
+		fprintf(stderr,
+			"usage: open-errors CONF POOL [CLIENT [TIMEOUT]]\n");
 		return 2;
 	}
 	conf.ceph_conf = argv[1];

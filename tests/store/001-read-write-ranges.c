@@ -35,7 +35,8 @@ int main(void)
 	ST_EQ(st_check(rd, 12345, 0, 1), -1);
 	ST_EQ(st_check(rd + 12345, 3u << 19, 12345, 2), -1);
 	ST_EQ(st_check(rd + 12345 + (3u << 19), OBJ - 12345 - (3u << 19),
-		       12345 + (3u << 19), 1), -1);
+		       12345 + (3u << 19), 1),
+	      -1);
 
 	/* small unaligned read in the middle */
 	ST_EQ(o->read(st->priv, a, rd, 777, 100000), 0);

@@ -18,8 +18,7 @@ int main(void)
 	size_t len;
 
 	cvol_clearerr();
-	ST_EQ(o->meta_read(st->priv, m, buf, sizeof(buf), &len, &ver),
-	      -ENOENT);
+	ST_EQ(o->meta_read(st->priv, m, buf, sizeof(buf), &len, &ver), -ENOENT);
 	ST_MSG(m);
 
 	ST_EQ(o->meta_cas(st->priv, m, "first", 5, 0, &v1), 0);

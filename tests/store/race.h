@@ -41,9 +41,8 @@ static void *racer_main(void *arg)
 		if (!r->result[i]) {
 			n = snprintf(mine, sizeof(mine), "round %d by %d", i,
 				     r->id);
-			r->result[i] = o->meta_cas(r->st->priv, r->oid, mine,
-						   n, ver,
-						   &r->won_version[i]);
+			r->result[i] = o->meta_cas(r->st->priv, r->oid, mine, n,
+						   ver, &r->won_version[i]);
 			if (r->result[i] && r->result[i] != -ECANCELED)
 				snprintf(r->msg, sizeof(r->msg), "%s",
 					 cvol_errmsg());
@@ -89,7 +88,8 @@ static inline void race(struct cvol_store *a, struct cvol_store *b)
 				i, r[0].result[i], r[1].result[i]);
 		winner = r[0].result[i] ? 1 : 0;
 		ST_EQ(a->ops->meta_read(a->priv, oid, buf, sizeof(buf), &len,
-					&ver), 0);
+					&ver),
+		      0);
 		snprintf(want, sizeof(want), "round %d by %d", i, winner);
 		ST_EQ(len, strlen(want));
 		ST_EQ(memcmp(buf, want, len), 0);

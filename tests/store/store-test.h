@@ -43,27 +43,26 @@ static inline void st_fail(const char *file, int line, const char *fmt, ...)
 }
 
 /* ST_EQ(got, want): integers, reported on mismatch */
-#define ST_EQ(got, want)                                                     \
-	do {                                                                 \
+#define ST_EQ(got, want)                                                    \
+	do {                                                                \
 		long long _g = (long long)(got), _w = (long long)(want);    \
-		if (_g != _w)                                                \
-			st_fail(__FILE__, __LINE__, "%s = %lld, want %lld",  \
-				#got, _g, _w);                               \
+		if (_g != _w)                                               \
+			st_fail(__FILE__, __LINE__, "%s = %lld, want %lld", \
+				#got, _g, _w);                              \
 	} while (0)
 
-#define ST_TRUE(cond)                                                        \
-	do {                                                                 \
-		if (!(cond))                                                 \
-			st_fail(__FILE__, __LINE__, "%s is false", #cond);   \
+#define ST_TRUE(cond)                                                      \
+	do {                                                               \
+		if (!(cond))                                               \
+			st_fail(__FILE__, __LINE__, "%s is false", #cond); \
 	} while (0)
 
 /* the last error message contains @sub */
-#define ST_MSG(sub)                                                          \
-	do {                                                                 \
-		if (!strstr(cvol_errmsg(), (sub)))                           \
-			st_fail(__FILE__, __LINE__,                          \
-				"message '%s' lacks '%s'", cvol_errmsg(),    \
-				(sub));                                      \
+#define ST_MSG(sub)                                                            \
+	do {                                                                   \
+		if (!strstr(cvol_errmsg(), (sub)))                             \
+			st_fail(__FILE__, __LINE__, "message '%s' lacks '%s'", \
+				cvol_errmsg(), (sub));                         \
 	} while (0)
 
 static inline const char *st_driver(void)
