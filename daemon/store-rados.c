@@ -114,6 +114,23 @@ static int rados_store_ioctx(struct rados_store *st, rados_ioctx_t *io)
 	return 0;
 }
 
+/*
+ * Record the message of a failed object operation.  A client that another
+ * host fenced (blocklisted) while taking over a volume gets -ESHUTDOWN
+ * (EBLOCKLISTED) on every operation; say so.
+ */
+static int rados_ioerr(struct rados_store *st, int ret, const char *what,
+		       const char *oid)
+{
+	if (ret == -ESHUTDOWN)
+		return cvol_seterr(
+			ret,
+			"rados: %s %s/%s: this client was fenced (blocklisted) by another host taking over",
+			what, st->pool, oid);
+	return cvol_seterr(ret, "rados: %s %s/%s: %s", what, st->pool, oid,
+			   strerror(-ret));
+}
+
 static int rados_oid_check(const char *oid)
 {
 	size_t n = strlen(oid);
@@ -340,8 +357,7 @@ static int rados_store_read(void *priv, const char *oid, void *buf, size_t len,
 		return cvol_seterr(ret, "rados: %s/%s: no such object",
 				   st->pool, oid);
 	if (ret < 0)
-		return cvol_seterr(ret, "rados: read %s/%s: %s", st->pool, oid,
-				   strerror(-ret));
+		return rados_ioerr(st, ret, "read", oid);
 	return 0;
 }
 
@@ -359,8 +375,7 @@ static int rados_store_write(void *priv, const char *oid, const void *buf,
 	else
 		ret = rados_write(st->io, oid, buf, len, off);
 	if (ret < 0)
-		return cvol_seterr(ret, "rados: write %s/%s: %s", st->pool, oid,
-				   strerror(-ret));
+		return rados_ioerr(st, ret, "write", oid);
 	return 0;
 }
 
@@ -375,8 +390,7 @@ static int rados_store_write_full(void *priv, const char *oid, const void *buf,
 		return ret;
 	ret = rados_write_full(st->io, oid, buf, len);
 	if (ret < 0)
-		return cvol_seterr(ret, "rados: write_full %s/%s: %s", st->pool,
-				   oid, strerror(-ret));
+		return rados_ioerr(st, ret, "write_full", oid);
 	return 0;
 }
 
@@ -401,8 +415,7 @@ static int rados_store_punch(void *priv, const char *oid, uint64_t off,
 	if (ret == -ENOENT)
 		return 0;
 	if (ret < 0)
-		return cvol_seterr(ret, "rados: punch %s/%s: %s", st->pool, oid,
-				   strerror(-ret));
+		return rados_ioerr(st, ret, "punch", oid);
 	return 0;
 }
 
@@ -419,8 +432,7 @@ static int rados_store_remove(void *priv, const char *oid)
 		return cvol_seterr(ret, "rados: %s/%s: no such object",
 				   st->pool, oid);
 	if (ret < 0)
-		return cvol_seterr(ret, "rados: remove %s/%s: %s", st->pool,
-				   oid, strerror(-ret));
+		return rados_ioerr(st, ret, "remove", oid);
 	return 0;
 }
 
@@ -438,8 +450,7 @@ static int rados_store_stat(void *priv, const char *oid, uint64_t *size)
 		return cvol_seterr(ret, "rados: %s/%s: no such object",
 				   st->pool, oid);
 	if (ret < 0)
-		return cvol_seterr(ret, "rados: stat %s/%s: %s", st->pool, oid,
-				   strerror(-ret));
+		return rados_ioerr(st, ret, "stat", oid);
 	return 0;
 }
 
@@ -539,8 +550,7 @@ static int rados_store_meta_read(void *priv, const char *oid, void *buf,
 	if (!ret)
 		ret = prval_stat < 0 ? prval_stat : prval_read;
 	if (ret < 0) {
-		ret = cvol_seterr(ret, "rados: meta read %s/%s: %s", st->pool,
-				  oid, strerror(-ret));
+		ret = rados_ioerr(st, ret, "meta read", oid);
 		goto out_op;
 	}
 	if (size > cap) {
@@ -598,8 +608,7 @@ static int rados_store_meta_cas(void *priv, const char *oid, const void *buf,
 				  st->pool, oid, expect);
 		break;
 	default:
-		ret = cvol_seterr(ret, "rados: meta write %s/%s: %s", st->pool,
-				  oid, strerror(-ret));
+		ret = rados_ioerr(st, ret, "meta write", oid);
 		break;
 	}
 	rados_release_write_op(op);
