@@ -54,3 +54,27 @@ fault_leak_baseline()
 	echo scan >"$fault_dbg/kmemleak"
 	echo clear >"$fault_dbg/kmemleak"
 }
+
+# The patterns scripts/check fails a guest test on.
+fault_bad_kmsg='Oops|BUG:|WARNING:|KASAN|UBSAN|possible circular locking|inconsistent lock state|lockdep|INFO: task .* blocked|Call Trace|general protection fault|rcu: INFO|refcount_t:|list_(add|del) corruption'
+
+# fault_kmsg_check: an injected allocation failure makes vmalloc and the
+# page allocator print their own "allocation failure" report with a stack
+# (warn_alloc): expected here, and cleared so that scripts/check does not
+# count them.  Any other report in the kernel log fails the test first.
+fault_kmsg_check()
+{
+	dmesg >"$CVOL_TMP/kmsg"
+	fk_bad=$(awk '
+		/vmalloc error:|page allocation failure:/ { skip = 1 }
+		skip { if (/<\/TASK>/) skip = 0; next }
+		{ print }
+	' "$CVOL_TMP/kmsg" | grep -E "$fault_bad_kmsg")
+	echo "kernel: $(grep -cE 'vmalloc error:|page allocation failure:' \
+		"$CVOL_TMP/kmsg") allocation-failure reports (expected under injection)"
+	if [ -n "$fk_bad" ]; then
+		echo "$fk_bad"
+		cvol_fail "the kernel reported a problem under fault injection"
+	fi
+	dmesg -C
+}
