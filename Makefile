@@ -55,7 +55,11 @@ userspace: $(LIBS) $(BINS)
 tests: $(HOST_TEST_BINS) $(GUEST_TEST_BINS)
 
 # make check [T=tests/<group>/NNN-what.{sh,c}] [LANES="host guest rados debug"]
-check: all
+# Installs missing Debian packages first (README: both commands do), then
+# builds, then tests: in that order even under -j.
+check:
+	scripts/install-deps
+	$(MAKE) all
 	scripts/check $(if $(T),$(T))
 
 bench: all
