@@ -33,6 +33,7 @@
 #define CTL_REQ_MAX 65536 /* longest request line, newline included */
 #define CTL_MAX_CLIENTS 64 /* connections served at once */
 #define CTL_SEND_TIMEOUT 5 /* seconds a reply may wait for the peer */
+#define CTL_PROGRESS_MS 200 /* least time between two progress lines */
 
 /*
  * Optional hook: the daemon's pools.  Without it pool.list reports
@@ -62,6 +63,9 @@ struct ctl_client {
  * @thread: the serving thread
  * @path: socket path, removed on stop
  * @clients: connections; only the serving thread touches them
+ * @progress_fd: connection of the running request that asked for
+ *	progress lines, -1 if none (serving thread only)
+ * @progress_last: when the last progress line went out (serving thread)
  *
  * Set up by cvold_ctl_start() and torn down by cvold_ctl_stop(), both
  * called from cvold's main thread; no lock is needed.
@@ -73,7 +77,40 @@ static struct ctl_state {
 	pthread_t thread;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct ctl_client clients[CTL_MAX_CLIENTS];
-} ctl = { .lfd = -1 };
+	int progress_fd;
+	struct timespec progress_last;
+} ctl = { .lfd = -1, .progress_fd = -1 };
+
+static int ctl_send(int fd, json_object *rep);
+
+/*
+ * ctl_progress() - engine progress callback: send {"progress": {"done",
+ * "total"}} to the client that asked, at most every CTL_PROGRESS_MS and
+ * always at the end.
+ */
+static void ctl_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct timespec now;
+	json_object *o, *p;
+	long ms;
+
+	if (ctl.progress_fd < 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - ctl.progress_last.tv_sec) * 1000 +
+	     (now.tv_nsec - ctl.progress_last.tv_nsec) / 1000000;
+	if (done < total && ms < CTL_PROGRESS_MS)
+		return;
+	ctl.progress_last = now;
+	o = json_object_new_object();
+	p = json_object_new_object();
+	json_object_object_add(p, "done", json_object_new_int64((int64_t)done));
+	json_object_object_add(p, "total",
+			       json_object_new_int64((int64_t)total));
+	json_object_object_add(o, "progress", p);
+	ctl_send(ctl.progress_fd, o);
+	json_object_put(o);
+}
 
 /* ------------------------------------------------------------------ */
 /* Request helpers                                                      */
@@ -424,7 +461,7 @@ static int op_vol_flatten(json_object *req, json_object *rep)
 		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
 	if (ret)
 		return ret;
-	return cvol_flatten(pool, name, NULL, NULL);
+	return cvol_flatten(pool, name, ctl_progress, NULL);
 }
 
 /* snap.create, snap.remove, snap.rollback: {pool, name, snap} */
@@ -646,7 +683,7 @@ static int op_pool_check(json_object *req, json_object *rep)
 		ret = ctl_bool(req, "repair", &repair);
 	if (ret)
 		return ret;
-	ret = cvol_pool_check(pool, repair, &r, NULL, NULL);
+	ret = cvol_pool_check(pool, repair, &r, ctl_progress, NULL);
 	if (ret)
 		return ret;
 	o = json_object_new_object();
@@ -726,11 +763,12 @@ static json_object *ctl_error_reply(int err, const char *msg)
 }
 
 /* ctl_handle() - the reply to one request line (NUL-terminated) */
-static json_object *ctl_handle(const char *line, size_t len)
+static json_object *ctl_handle(int fd, const char *line, size_t len)
 {
 	enum json_tokener_error jerr;
 	json_tokener *tok;
 	json_object *req, *rep, *v;
+	bool progress;
 	const char *op;
 	size_t i;
 	int ret;
@@ -774,7 +812,18 @@ static json_object *ctl_handle(const char *line, size_t len)
 	rep = json_object_new_object();
 	ctl_add(rep, "ok", json_object_new_boolean(true));
 	cvol_clearerr();
+	if (ctl_bool(req, "progress", &progress)) {
+		json_object_put(rep);
+		rep = ctl_error_reply(-EINVAL, cvol_errmsg());
+		json_object_put(req);
+		return rep;
+	}
+	if (progress) {
+		ctl.progress_fd = fd;
+		clock_gettime(CLOCK_MONOTONIC, &ctl.progress_last);
+	}
 	ret = ctl_ops[i].fn(req, rep);
+	ctl.progress_fd = -1;
 	if (ret < 0) {
 		json_object_put(rep);
 		rep = ctl_error_reply(ret, cvol_errmsg());
@@ -873,7 +922,7 @@ static void ctl_client_read(struct ctl_client *c)
 			rep = ctl_error_reply(-EINVAL,
 					      "request contains a NUL byte");
 		else
-			rep = ctl_handle(c->buf, used - 1);
+			rep = ctl_handle(c->fd, c->buf, used - 1);
 		if (ctl_send(c->fd, rep)) {
 			json_object_put(rep);
 			ctl_client_close(c);

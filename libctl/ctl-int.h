@@ -21,6 +21,7 @@ struct nl_sock;
  * @family: resolved id of the "cvol" family
  * @ev: multicast socket of cvol_ctl_events_subscribe(), NULL if none
  * @ev_pending, @ev_have: an event parsed by the receive callback
+ * @progress, @progress_arg: cvol_ctl_set_progress()
  */
 struct cvol_ctl {
 	char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -32,6 +33,8 @@ struct cvol_ctl {
 	struct nl_sock *ev;
 	struct cvol_ctl_event ev_pending;
 	bool ev_have;
+	cvol_ctl_progress_cb progress;
+	void *progress_arg;
 };
 
 int ctl_seterr(int err, const char *fmt, ...)

@@ -65,6 +65,13 @@ void cvol_ctl_close(struct cvol_ctl *ctl)
 	free(ctl);
 }
 
+void cvol_ctl_set_progress(struct cvol_ctl *ctl, cvol_ctl_progress_cb cb,
+			   void *arg)
+{
+	ctl->progress = cb;
+	ctl->progress_arg = arg;
+}
+
 /* ---- names and sizes ---- */
 
 bool cvol_ctl_name_valid(const char *s)
@@ -281,6 +288,8 @@ static int ctl_read_line(struct cvol_ctl *ctl, size_t *len)
 	}
 }
 
+static uint64_t ctl_get_u64(json_object *o, const char *key);
+
 int ctl_call(struct cvol_ctl *ctl, const char *op, json_object *args,
 	     json_object **reply)
 {
@@ -319,13 +328,23 @@ int ctl_call(struct cvol_ctl *ctl, const char *op, json_object *args,
 		off += (size_t)n;
 	}
 	free(line);
-	ret = ctl_read_line(ctl, &len);
-	if (ret)
-		goto drop_conn;
-	rep = json_tokener_parse(ctl->rbuf);
-	used = len + 1;
-	memmove(ctl->rbuf, ctl->rbuf + used, ctl->rlen - used);
-	ctl->rlen -= used;
+	for (;;) {
+		ret = ctl_read_line(ctl, &len);
+		if (ret)
+			goto drop_conn;
+		rep = json_tokener_parse(ctl->rbuf);
+		used = len + 1;
+		memmove(ctl->rbuf, ctl->rbuf + used, ctl->rlen - used);
+		ctl->rlen -= used;
+		/* {"progress": {"done", "total"}} lines precede the reply */
+		if (!rep || !json_object_object_get_ex(rep, "progress", &v) ||
+		    json_object_object_get_ex(rep, "ok", NULL))
+			break;
+		if (ctl->progress)
+			ctl->progress(ctl->progress_arg, ctl_get_u64(v, "done"),
+				      ctl_get_u64(v, "total"));
+		json_object_put(rep);
+	}
 	if (!rep || !json_object_is_type(rep, json_type_object)) {
 		ret = ctl_seterr(-EPROTO, "cvold sent a malformed reply");
 		goto put_rep;
@@ -523,7 +542,12 @@ int cvol_ctl_vol_flatten(struct cvol_ctl *ctl, const char *pool,
 	int ret;
 
 	ret = ctl_args(pool, name, &args);
-	return ret ? ret : ctl_simple(ctl, "vol.flatten", args);
+	if (ret)
+		return ret;
+	if (ctl->progress)
+		json_object_object_add(args, "progress",
+				       json_object_new_boolean(true));
+	return ctl_simple(ctl, "vol.flatten", args);
 }
 
 static uint64_t ctl_get_u64(json_object *o, const char *key)
@@ -720,6 +744,9 @@ int cvol_ctl_pool_check(struct cvol_ctl *ctl, const char *pool, bool repair,
 	ctl_add_str(args, "pool", ctl_pool(pool));
 	if (repair)
 		json_object_object_add(args, "repair",
+				       json_object_new_boolean(true));
+	if (ctl->progress)
+		json_object_object_add(args, "progress",
 				       json_object_new_boolean(true));
 	ret = ctl_call(ctl, "pool.check", args, &rep);
 	if (ret)

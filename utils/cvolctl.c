@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cvol/ctl.h>
 
@@ -85,6 +86,31 @@ static int open_ctl(void)
 		return 0;
 	ret = cvol_ctl_open(opt_socket, &ctl);
 	return ret ? lib_fail(ret) : 0;
+}
+
+/* Progress of flatten and check: "\rOBJECT VERB: NN%" on a terminal */
+static void show_progress(void *arg, uint64_t done, uint64_t total)
+{
+	unsigned int pct = total ? (unsigned int)(done * 100 / total) : 100;
+
+	fprintf(stderr, "\r%s: %u%%", cur_what, pct);
+	fflush(stderr);
+	*(bool *)arg = true;
+}
+
+/* Long operations show progress on a terminal and stay quiet otherwise */
+static void progress_start(bool *shown)
+{
+	*shown = false;
+	if (!opt_json && isatty(STDERR_FILENO))
+		cvol_ctl_set_progress(ctl, show_progress, shown);
+}
+
+static void progress_end(bool shown)
+{
+	if (shown)
+		fputs("\r\033[K", stderr);
+	cvol_ctl_set_progress(ctl, NULL, NULL);
 }
 
 /* ---- options of a verb ---- */
@@ -441,6 +467,7 @@ static int vol_clone(int argc, char **argv)
 static int vol_flatten(int argc, char **argv)
 {
 	struct cvol_ctl_name n;
+	bool shown;
 	struct vopts o;
 	int ret;
 
@@ -448,7 +475,9 @@ static int vol_flatten(int argc, char **argv)
 	    parse_name(o.args[0], CVOL_CTL_NAME_SNAP_FORBIDDEN, &n) ||
 	    open_ctl())
 		return 1;
+	progress_start(&shown);
 	ret = cvol_ctl_vol_flatten(ctl, n.pool, n.vol);
+	progress_end(shown);
 	return ret ? lib_fail(ret) : done(name_obj(&n));
 }
 
@@ -731,6 +760,7 @@ static int pool_check(int argc, char **argv)
 	const char *pool = CVOL_CTL_DEFAULT_POOL;
 	struct cvol_ctl_check r;
 	struct vopts o;
+	bool shown;
 	json_object *j;
 	int ret;
 
@@ -742,7 +772,9 @@ static int pool_check(int argc, char **argv)
 		return fail(-EINVAL, "invalid pool name \"%s\"", pool);
 	if (open_ctl())
 		return 1;
+	progress_start(&shown);
 	ret = cvol_ctl_pool_check(ctl, pool, o.repair, &r);
+	progress_end(shown);
 	if (ret)
 		return lib_fail(ret);
 	j = json_object_new_object();

@@ -43,6 +43,19 @@ void cvol_ctl_close(struct cvol_ctl *ctl);
 /** cvol_ctl_error() - this thread's last error message ("" if none) */
 const char *cvol_ctl_error(void);
 
+/**
+ * typedef cvol_ctl_progress_cb - progress of a long operation
+ * @done: units finished so far, out of @total
+ */
+typedef void (*cvol_ctl_progress_cb)(void *arg, uint64_t done, uint64_t total);
+
+/**
+ * cvol_ctl_set_progress() - report progress of vol flatten and pool check
+ * @cb: called from within those calls, NULL for none (the default)
+ */
+void cvol_ctl_set_progress(struct cvol_ctl *ctl, cvol_ctl_progress_cb cb,
+			   void *arg);
+
 /* ---- names and sizes ---- */
 
 /**
