@@ -99,6 +99,9 @@ static long cvol_ctl_bind(struct file *file, struct cvol_ctl *c,
 	b.desc_off = 0;
 	b.buf_off = cvol_area_desc_bytes(dev->depth, PAGE_SIZE);
 	c->dev = dev;
+	/* publish the queue only after @dev: fetch and mmap load it with
+	 * acquire and need no lock
+	 */
 	smp_store_release(&c->q, &dev->queues[b.queue]);
 	mutex_unlock(&c->bind_lock);
 	/* bound even if the copy fails: the caller sees -EFAULT and closes */

@@ -191,17 +191,18 @@ enum cvol_state {
 #define CVOL_DEV_F_RDONLY	(1U << 0) /* read-only block device */
 #define CVOL_DEV_F_ALL		CVOL_DEV_F_RDONLY /* every known flag */
 
-/* CVOL_ATTR_FEATURES: what the module implements (GET_FEATURES) and what a
- * device was created with (DEV_ADD, DEV_GET). */
+/*
+ * CVOL_ATTR_FEATURES: what the module implements (GET_FEATURES) and what a
+ * device was created with (DEV_ADD, DEV_GET).  CVOL_F_MAP and
+ * CVOL_F_URING_CMD are reserved: not implemented yet, never set.
+ */
 #define CVOL_F_FUA		(1ULL << 0) /* write descriptors may carry FUA */
 #define CVOL_F_DISCARD		(1ULL << 1) /* discard descriptors */
 #define CVOL_F_WRITE_ZEROES	(1ULL << 2) /* write-zeroes descriptors */
 #define CVOL_F_RECOVERY		(1ULL << 3) /* devices survive daemon loss */
 #define CVOL_F_TIMEOUT		(1ULL << 4) /* CVOL_ATTR_TIMEOUT honoured */
-#define CVOL_F_MAP		(1ULL << 5) /* CVOL_IOC_MAP fast path (not yet
-					     * implemented: never set) */
-#define CVOL_F_URING_CMD	(1ULL << 6) /* io_uring command path (not yet
-					     * implemented: never set) */
+#define CVOL_F_MAP		(1ULL << 5) /* CVOL_IOC_MAP fast path */
+#define CVOL_F_URING_CMD	(1ULL << 6) /* io_uring command path */
 #define CVOL_F_ALL		(CVOL_F_FUA | CVOL_F_DISCARD | \
 				 CVOL_F_WRITE_ZEROES | CVOL_F_RECOVERY | \
 				 CVOL_F_TIMEOUT) /* implemented today */
