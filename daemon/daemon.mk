@@ -6,7 +6,8 @@ CVOLD_SRCS := daemon/main.c daemon/dev.c daemon/queue.c daemon/genl.c \
 CVOLD_LIBS := $(shell pkg-config --libs libnl-genl-3.0 json-c 2>/dev/null) \
 	      -lpthread
 
-ifneq ($(filter-out daemon/err.c,$(ENGINE_SRCS)),)
+# (daemon.mk is read before engine.mk: test for the engine's sources)
+ifneq ($(wildcard daemon/volume.c),)
 BINS += $(O)/cvold
 endif
 
