@@ -51,7 +51,7 @@ static int cmp_str(const void *a, const void *b)
 
 static bool ref_has(struct ref_set *r, const char *oid)
 {
-	return bsearch(&oid, r->names, r->n, sizeof(char *), cmp_str);
+	return r->n && bsearch(&oid, r->names, r->n, sizeof(char *), cmp_str);
 }
 
 static void ref_free(struct ref_set *r)
@@ -175,8 +175,10 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 	ret = st->ops->list(st->priv, "", collect_obj, &c.objs);
 	if (ret)
 		goto out_free;
-	qsort(c.refs.names, c.refs.n, sizeof(char *), cmp_str);
-	qsort(c.objs.names, c.objs.n, sizeof(char *), cmp_str);
+	if (c.refs.n)
+		qsort(c.refs.names, c.refs.n, sizeof(char *), cmp_str);
+	if (c.objs.n)
+		qsort(c.objs.names, c.objs.n, sizeof(char *), cmp_str);
 	for (k = 0; k < c.refs.n; k++)
 		if (!ref_has(&c.objs, c.refs.names[k]))
 			rep->dangling++;

@@ -56,6 +56,7 @@ int cvol_dir_load(struct cvol_pool *pool, struct cvol_dir *dir)
 	void *buf;
 	int ret;
 
+	memset(dir, 0, sizeof(*dir)); /* safe to free on every path */
 	for (;;) {
 		buf = malloc(cap);
 		if (!buf)
