@@ -14,6 +14,8 @@ fault_need fail_make_request
 cvol_need_cmd mkfs.ext4 losetup dd sha256sum
 cvol_need_daemon
 
+modprobe loop 2>/dev/null	# built in on the debug kernel
+modprobe ext4 2>/dev/null
 img=$CVOL_TMP/backing.img
 truncate -s 256M "$img"
 loopdev=$(losetup -f --show "$img") || cvol_fail "losetup failed"
