@@ -5,3 +5,11 @@ $(ENGINE_TESTS): $(O)/san/libcvolengine.a tests/engine/testlib.h
 $(ENGINE_TESTS): T_CFLAGS = -fsanitize=address,undefined -pthread
 $(ENGINE_TESTS): T_LDLIBS = $(O)/san/libcvolengine.a \
 	-fsanitize=address,undefined -pthread $(ENGINE_LDLIBS)
+
+# benchmark (scripts/bench.d/engine): plain optimised library
+HOST_TEST_BINS += $(O)/bench/engine-bench
+$(O)/bench/engine-bench: tests/engine/bench.c $(O)/libcvolengine.a \
+		tests/engine/testlib.h
+	@mkdir -p $(@D)
+	$(CC) $(CVOL_CPPFLAGS) $(CFLAGS) $(WFLAGS) -o $@ $< \
+		$(O)/libcvolengine.a -pthread $(ENGINE_LDLIBS)
