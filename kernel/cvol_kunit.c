@@ -21,6 +21,7 @@
  * remove them before returning.
  */
 #include <kunit/test.h>
+#include <linux/bio.h>
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/completion.h>
@@ -757,50 +758,69 @@ static struct kunit_suite cvol_dev_suite = {
 /* ---------------------------------------------------------------------- */
 /* cvol_ring: request tags through the descriptor ring                    */
 
-/* one block request submitted straight to the device's queue */
+/*
+ * One bio submitted to the device, its data in whole pages (a read or
+ * write request must not be sent with blk_execute_rq_nowait(), which is
+ * for passthrough requests only).
+ */
 struct kunit_io {
-	struct request *rq;
-	void *buf;
+	u8 *buf;
+	unsigned int order;
 	u32 len;
 	blk_status_t status;
 	struct completion done;
 };
 
-static enum rq_end_io_ret kunit_io_end(struct request *rq, blk_status_t sts)
+static void kunit_io_end(struct bio *bio)
 {
-	struct kunit_io *io = rq->end_io_data;
+	struct kunit_io *io = bio->bi_private;
 
-	io->status = sts;
+	io->status = bio->bi_status;
+	bio_put(bio);
 	complete(&io->done);
-	return RQ_END_IO_FREE;
 }
 
 static void kunit_io_submit(struct kunit *test, struct cvol_dev *dev,
 			    struct kunit_io *io, blk_opf_t op, u64 off,
 			    u32 len)
 {
-	struct request *rq;
+	unsigned int nr = DIV_ROUND_UP(len, PAGE_SIZE), i;
+	struct bio *bio;
 
-	io->buf = kunit_kmalloc(test, len, GFP_KERNEL);
+	io->order = get_order(len);
+	io->buf = (u8 *)__get_free_pages(GFP_KERNEL, io->order);
 	KUNIT_ASSERT_NOT_NULL(test, io->buf);
 	memset(io->buf, 0x11, len);
 	io->len = len;
 	io->status = BLK_STS_AGAIN;
 	init_completion(&io->done);
-	rq = blk_mq_alloc_request(dev->disk->queue, op, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(rq));
-	KUNIT_ASSERT_EQ(test, blk_rq_map_kern(dev->disk->queue, rq, io->buf,
-					      len, GFP_KERNEL), 0);
-	rq->__sector = off >> SECTOR_SHIFT;
-	rq->end_io = kunit_io_end;
-	rq->end_io_data = io;
-	io->rq = rq;
-	blk_execute_rq_nowait(rq, false);
+	bio = bio_alloc(dev->disk->part0, nr, op, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, bio);
+	bio->bi_iter.bi_sector = off >> SECTOR_SHIFT;
+	bio->bi_end_io = kunit_io_end;
+	bio->bi_private = io;
+	for (i = 0; i < nr; i++) {
+		u32 chunk = min_t(u32, len - i * PAGE_SIZE, PAGE_SIZE);
+
+		KUNIT_ASSERT_EQ(test,
+				bio_add_page(bio, virt_to_page(io->buf +
+							       i * PAGE_SIZE),
+					     chunk, 0),
+				(int)chunk);
+	}
+	submit_bio(bio);
 }
 
+/* wait for the bio, 10 s at most */
 static bool kunit_io_wait(struct kunit_io *io)
 {
 	return wait_for_completion_timeout(&io->done, 10 * HZ) != 0;
+}
+
+static void kunit_io_free(struct kunit_io *io)
+{
+	free_pages((unsigned long)io->buf, io->order);
+	io->buf = NULL;
 }
 
 /* fetch without sleeping in the queue, for up to 10 s */
@@ -885,6 +905,7 @@ static void cvol_ring_read(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, data[4095], 0xa0);
 	KUNIT_EXPECT_EQ(test, data[4096], 0xa1);
 	KUNIT_EXPECT_EQ(test, data[8191], 0xa1);
+	kunit_io_free(&io);
 	KUNIT_EXPECT_EQ(test, q->tags[base / CVOL_SEGS_PER_REQ].state,
 			CVOL_TAG_FREE);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&dev->stats[CVOL_STAT_READS]), 1LL);
@@ -939,6 +960,7 @@ static void cvol_ring_write_errors(struct kunit *test)
 		KUNIT_ASSERT_TRUE(test, kunit_io_wait(&io));
 		KUNIT_EXPECT_EQ_MSG(test, io.status, cases[i].status,
 				    "result %d", cases[i].result);
+		kunit_io_free(&io);
 	}
 	KUNIT_EXPECT_EQ(test, atomic64_read(&dev->stats[CVOL_STAT_WRITES]),
 			(s64)ARRAY_SIZE(cases));
@@ -1001,6 +1023,7 @@ static void cvol_ring_refused_commits(struct kunit *test)
 			0);
 	KUNIT_ASSERT_TRUE(test, kunit_io_wait(&io));
 	KUNIT_EXPECT_EQ(test, io.status, BLK_STS_OK);
+	kunit_io_free(&io);
 	/* completing it again: the tag is FREE, skipped */
 	KUNIT_EXPECT_EQ(test, cvol_queue_commit(q, &done[2], 1, &committed),
 			0);
@@ -1043,6 +1066,7 @@ static void cvol_ring_requeue(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cvol_queue_commit(q, &done, 1, &committed), 0);
 	KUNIT_ASSERT_TRUE(test, kunit_io_wait(&io));
 	KUNIT_EXPECT_EQ(test, io.status, BLK_STS_OK);
+	kunit_io_free(&io);
 	kunit_remove(test, dev);
 	cvol_dev_put(dev);
 }
@@ -1070,6 +1094,8 @@ static void cvol_ring_remove_aborts(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, kunit_io_wait(&queued));
 	KUNIT_EXPECT_EQ(test, issued.status, BLK_STS_IOERR);
 	KUNIT_EXPECT_EQ(test, queued.status, BLK_STS_IOERR);
+	kunit_io_free(&issued);
+	kunit_io_free(&queued);
 	cvol_dev_put(dev);
 }
 
@@ -1110,6 +1136,7 @@ static void cvol_ring_wrap(struct kunit *test)
 							&committed), 0);
 		KUNIT_ASSERT_TRUE(test, kunit_io_wait(&io));
 		KUNIT_EXPECT_EQ(test, io.status, BLK_STS_OK);
+		kunit_io_free(&io);
 	}
 	/* the seq counter went through U32_MAX and 0 */
 	KUNIT_EXPECT_EQ(test, q->seq, 5U);
