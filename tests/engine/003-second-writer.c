@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/* cvol-lane: host */
 /* One writer per head: a second read-write open (from another pool
  * instance, as another daemon would) gets -EBUSY naming the holder;
  * read-only opens and snapshots still open; the lock drops on close. */

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/* cvol-lane: host */
 /*
  * Model test: long random sequences of write, discard, write-zeroes,
  * flush, snapshot create/remove, clone, rollback, flatten, resize and

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/* cvol-lane: host */
 /*
  * Crash injection: a mixed workload (writes across object boundaries,
  * partial and whole-object discards, flushes, a snapshot, a snapshot

@@ -55,6 +55,7 @@ static inline void t_skip(const char *why)
 }
 
 static char t_path[4096];
+static char t_poolname[64];
 
 /* the store configuration for this test; each call gives a fresh pool */
 static inline void t_conf(struct cvol_store_conf *conf)
@@ -64,7 +65,9 @@ static inline void t_conf(struct cvol_store_conf *conf)
 	const char *tmp = getenv("CVOL_TMP");
 
 	memset(conf, 0, sizeof(*conf));
-	conf->pool = "test";
+	/* unique per run: rados pools are shared between test programs */
+	snprintf(t_poolname, sizeof(t_poolname), "t%d-%d", (int)getpid(), n);
+	conf->pool = t_poolname;
 	if (!drv || !*drv)
 		drv = "file";
 	conf->driver = drv;
