@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <linux/cvol.h>
+#include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
@@ -57,6 +59,9 @@ static int ctl_nl_socket(struct nl_sock **out, int *family)
 	}
 	*family = ret;
 	*out = sk;
+	/* extended-ack messages of the kernel's rejections */
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &(int){ 1 }, sizeof(int));
 	return 0;
 
 free_sock:
@@ -156,6 +161,7 @@ static int ctl_parse_dev(struct nlattr **tb, struct cvol_ctl_dev *d)
  * @ret: first error of @cb
  * @seen: devices parsed
  * @err: errno the kernel answered, 0 if none
+ * @msg: the kernel's extended-ack message, "" if none
  * @done: the request is complete (ack or end of dump)
  */
 struct ctl_dev_walk {
@@ -165,15 +171,31 @@ struct ctl_dev_walk {
 	int ret;
 	unsigned int seen;
 	int err;
+	char msg[128];
 	bool done;
 };
 
 static int ctl_dev_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
 	struct ctl_dev_walk *w = arg;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t off = sizeof(*e);
+	int len;
 
 	w->err = e->error;
 	w->done = true;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)off;
+	if (len > 0 &&
+	    !nla_parse(tb, NLMSGERR_ATTR_MAX,
+		       (struct nlattr *)((char *)e + off), len, NULL) &&
+	    tb[NLMSGERR_ATTR_MSG])
+		snprintf(w->msg, sizeof(w->msg), "%s",
+			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
 	return NL_STOP;
 }
 
@@ -206,7 +228,27 @@ static int ctl_dev_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* Attributes of a CVOL_CMD_DEV_RECONFIGURE request */
+static int ctl_put_reconf(struct nl_msg *msg, const struct cvol_ctl_reconf *rc)
+{
+	if ((rc->mask & CVOL_CTL_RECONF_SIZE) &&
+	    nla_put_u64(msg, CVOL_ATTR_SIZE, rc->size))
+		return -1;
+	if ((rc->mask & CVOL_CTL_RECONF_RO) &&
+	    nla_put_u32(msg, CVOL_ATTR_FLAGS, rc->ro ? CVOL_DEV_F_RDONLY : 0))
+		return -1;
+	if ((rc->mask & CVOL_CTL_RECONF_TIMEOUT) &&
+	    nla_put_u32(msg, CVOL_ATTR_TIMEOUT, rc->timeout))
+		return -1;
+	return 0;
+}
+
+/*
+ * ctl_dev_request() - DEV_GET (@dump or of @id), or DEV_RECONFIGURE of
+ * @id when @rc is given; replies go to @w.
+ */
 static int ctl_dev_request(struct cvol_ctl *ctl, bool dump, uint32_t id,
+			   const struct cvol_ctl_reconf *rc,
 			   struct ctl_dev_walk *w)
 {
 	struct nl_msg *msg;
@@ -221,9 +263,11 @@ static int ctl_dev_request(struct cvol_ctl *ctl, bool dump, uint32_t id,
 	if (!msg)
 		return ctl_seterr(-ENOMEM, "out of memory");
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, ctl->family, 0,
-			 dump ? NLM_F_DUMP : 0, CVOL_CMD_DEV_GET,
+			 dump ? NLM_F_DUMP : 0,
+			 rc ? CVOL_CMD_DEV_RECONFIGURE : CVOL_CMD_DEV_GET,
 			 CVOL_GENL_VERSION) ||
-	    (!dump && nla_put_u32(msg, CVOL_ATTR_DEV_ID, id))) {
+	    (!dump && nla_put_u32(msg, CVOL_ATTR_DEV_ID, id)) ||
+	    (rc && ctl_put_reconf(msg, rc))) {
 		nlmsg_free(msg);
 		return ctl_seterr(-ENOMEM, "out of memory");
 	}
@@ -245,8 +289,14 @@ static int ctl_dev_request(struct cvol_ctl *ctl, bool dump, uint32_t id,
 		snprintf(what, sizeof(what), "device list");
 	else
 		snprintf(what, sizeof(what), "cvol%u", id);
+	if (w->err && *w->msg)
+		return ctl_seterr(w->err, "%s: %s", what, w->msg);
 	if (w->err == -ENOENT || w->err == -ENODEV)
 		return ctl_seterr(-ENOENT, "%s: no such device", what);
+	if (w->err == -EPERM)
+		return ctl_seterr(-EPERM,
+				  "%s: operation not permitted (run as root)",
+				  what);
 	if (w->err)
 		return ctl_seterr(w->err, "%s: %s", what, strerror(-w->err));
 	if (ret < 0)
@@ -260,7 +310,7 @@ int cvol_ctl_dev_get(struct cvol_ctl *ctl, uint32_t dev_id,
 	struct ctl_dev_walk w = { .one = out };
 	int ret;
 
-	ret = ctl_dev_request(ctl, false, dev_id, &w);
+	ret = ctl_dev_request(ctl, false, dev_id, NULL, &w);
 	if (ret)
 		return ret;
 	if (!w.seen)
@@ -272,7 +322,22 @@ int cvol_ctl_dev_dump(struct cvol_ctl *ctl, cvol_ctl_dev_cb cb, void *arg)
 {
 	struct ctl_dev_walk w = { .cb = cb, .arg = arg };
 
-	return ctl_dev_request(ctl, true, 0, &w);
+	return ctl_dev_request(ctl, true, 0, NULL, &w);
+}
+
+int cvol_ctl_dev_reconfigure(struct cvol_ctl *ctl, uint32_t dev_id,
+			     const struct cvol_ctl_reconf *rc)
+{
+	struct ctl_dev_walk w = { .one = &(struct cvol_ctl_dev){ 0 } };
+
+	if (!rc || !rc->mask || rc->mask & ~CVOL_CTL_RECONF_ALL)
+		return ctl_seterr(-EINVAL, "nothing to reconfigure");
+	if ((rc->mask & CVOL_CTL_RECONF_SIZE) && (!rc->size || rc->size % 512))
+		return ctl_seterr(
+			-EINVAL,
+			"size %llu is not a non-zero multiple of 512 bytes",
+			(unsigned long long)rc->size);
+	return ctl_dev_request(ctl, false, dev_id, rc, &w);
 }
 
 /**

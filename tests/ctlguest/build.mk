@@ -1,6 +1,6 @@
 # Guest control-tool tests: a libcvolctl event listener run by
-# 004-events.sh.
-GUEST_TEST_BINS += $(O)/tests/ctlguest/events
+# 004-events.sh, and a reconfigure client run by 005-reconfigure.sh.
+GUEST_TEST_BINS += $(O)/tests/ctlguest/events $(O)/tests/ctlguest/reconf
 
 $(O)/tests/ctlguest/%: T_LDLIBS = $(O)/san/libcvolctl.a \
 	-fsanitize=address,undefined $(CTL_LDLIBS) -lpthread

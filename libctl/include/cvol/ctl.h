@@ -246,6 +246,34 @@ int cvol_ctl_dev_get(struct cvol_ctl *ctl, uint32_t dev_id,
 		     struct cvol_ctl_dev *out);
 int cvol_ctl_dev_dump(struct cvol_ctl *ctl, cvol_ctl_dev_cb cb, void *arg);
 
+/* struct cvol_ctl_reconf.mask bits: what to change */
+#define CVOL_CTL_RECONF_SIZE (1u << 0) /* grow to @size (never shrink) */
+#define CVOL_CTL_RECONF_RO (1u << 1) /* set or clear read-only */
+#define CVOL_CTL_RECONF_TIMEOUT (1u << 2) /* request timeout, seconds */
+#define CVOL_CTL_RECONF_ALL 7u /* every known bit */
+
+/**
+ * struct cvol_ctl_reconf - a device reconfiguration
+ * @mask: CVOL_CTL_RECONF_* fields to apply
+ * @size: new size in bytes, at least the current one
+ * @ro: read-only
+ * @timeout: seconds a request waits for a daemon, 0 forever, <= 86400
+ */
+struct cvol_ctl_reconf {
+	unsigned int mask;
+	uint64_t size;
+	bool ro;
+	uint32_t timeout;
+};
+
+/**
+ * cvol_ctl_dev_reconfigure() - change a device in the kernel (generic
+ * netlink CVOL_CMD_DEV_RECONFIGURE; needs CAP_SYS_ADMIN).  The kernel's
+ * reason for a refusal is the message.
+ */
+int cvol_ctl_dev_reconfigure(struct cvol_ctl *ctl, uint32_t dev_id,
+			     const struct cvol_ctl_reconf *rc);
+
 /**
  * cvol_ctl_dev_find() - the device named by @what
  * @what: "N", "cvolN", "/dev/cvolN", a /dev/cvol/POOL/VOL[@SNAP] link, or
