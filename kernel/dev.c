@@ -205,13 +205,17 @@ static enum blk_eh_timer_return cvol_timeout(struct request *rq)
 
 	if (!timeout)
 		return BLK_EH_RESET_TIMER;
+	/*
+	 * Only requests waiting for a daemon time out.  A handed-out one
+	 * belongs to a live binder that may still write its buffer: ending it
+	 * would let the tag, and that buffer, be reused under the daemon.
+	 */
 	spin_lock(&q->lock);
-	if (t->rq != rq || t->state == CVOL_TAG_FREE) {
+	if (t->rq != rq || t->state != CVOL_TAG_QUEUED) {
 		spin_unlock(&q->lock);
 		return BLK_EH_RESET_TIMER;
 	}
-	if (t->state == CVOL_TAG_QUEUED)
-		list_del(&t->node);
+	list_del(&t->node);
 	t->state = CVOL_TAG_FREE;
 	t->rq = NULL;
 	spin_unlock(&q->lock);

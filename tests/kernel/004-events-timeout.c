@@ -73,6 +73,7 @@ static int bind_and_serve(int fd, int want_state)
 	struct cvol_done done[64];
 	uint32_t ready[64];
 	struct t_reply r;
+	uint32_t nd = 0;
 	int i;
 
 	if (ioctl(fd, CVOL_IOC_BIND, &b))
@@ -82,8 +83,10 @@ static int bind_and_serve(int fd, int want_state)
 	if (area == MAP_FAILED)
 		return -errno;
 	area_size = b.map_size;
-	for (i = 0; i < 200; i++) {
+	for (i = 0; i < 400; i++) {
 		struct cvol_fetch f = {
+			.done_ptr = (uintptr_t)done,
+			.nr_done = nd,
 			.ready_ptr = (uintptr_t)ready,
 			.ready_cap = b.nr_desc < 64 ? b.nr_desc : 64,
 			.flags = CVOL_FETCH_F_NOWAIT,
@@ -92,30 +95,18 @@ static int bind_and_serve(int fd, int want_state)
 
 		if (ioctl(fd, CVOL_IOC_COMMIT_FETCH, &f))
 			return -errno;
+		nd = 0;
 		for (n = 0; n < f.nr_ready; n++) {
 			struct cvol_desc *d = (struct cvol_desc *)area + ready[n];
 
 			if (d->op == CVOL_OP_READ)
 				memset(area + d->buf_off, 0, d->len);
-			done[n].desc = ready[n];
-			done[n].result = 0;
+			done[nd].desc = ready[n];
+			done[nd].result = 0;
+			nd++;
 		}
-		if (f.nr_ready) {
-			struct cvol_fetch c = {
-				.done_ptr = (uintptr_t)done,
-				.nr_done = f.nr_ready,
-				.ready_ptr = (uintptr_t)ready,
-				.ready_cap = b.segs_per_req,
-				.flags = CVOL_FETCH_F_NOWAIT,
-			};
-
-			if (ioctl(fd, CVOL_IOC_COMMIT_FETCH, &c))
-				return -errno;
-			/* anything handed out here is served next round
-			 * only if it is read again: keep it simple, wait */
-			if (c.nr_ready)
-				return -EAGAIN;
-		}
+		if (nd)
+			continue;
 		t_req(CVOL_CMD_DEV_GET, &r, A_U32(CVOL_ATTR_DEV_ID, ID), T_END);
 		if (r.state == want_state)
 			return 0;

@@ -100,7 +100,8 @@ enum cvol_cmd {
  * @CVOL_ATTR_STATS: nest of enum cvol_stat (replies only)
  * @CVOL_ATTR_FEATURES: u64, CVOL_F_* bits
  * @CVOL_ATTR_TIMEOUT: u32, seconds a request may wait for a daemon before
- *	it fails; 0 (default) waits forever.  At most 86400.
+ *	it fails; 0 (default) waits forever.  At most 86400.  Only requests
+ *	not handed out (or handed back by a lost daemon) time out.
  * @CVOL_ATTR_FORCE: flag, DEV_REMOVE even while open
  * @CVOL_ATTR_VERSION: u32, CVOL_GENL_VERSION (replies only)
  * @CVOL_ATTR_MAX_DEVICES: u32, module parameter max_devices (replies only)
