@@ -391,15 +391,41 @@ static int op_vol_rename(json_object *req, json_object *rep)
 	return cvol_vol_rename(pool, name, new);
 }
 
+/**
+ * struct ctl_attached - looks for the device of a volume head
+ * @pool, @vol: the volume
+ * @dev_id: its device, when @found
+ * @found: the volume is attached
+ */
+struct ctl_attached {
+	const char *pool, *vol;
+	uint32_t dev_id;
+	bool found;
+};
+
+static int ctl_attached_cb(void *arg, const struct cvold_dev_info *in)
+{
+	struct ctl_attached *a = arg;
+
+	if (!strcmp(in->pool, a->pool) && !strcmp(in->vol, a->vol) &&
+	    !in->snap[0]) {
+		a->dev_id = in->dev_id;
+		a->found = true;
+	}
+	return 0;
+}
+
 static int op_vol_resize(json_object *req, json_object *rep)
 {
+	struct ctl_attached a = { 0 };
+	struct cvol_vol_info in;
 	struct cvol_pool *pool;
-	const char *name;
+	const char *name, *pname;
 	uint64_t size;
 	bool shrink;
 	int ret;
 
-	ret = ctl_pool(req, &pool, NULL);
+	ret = ctl_pool(req, &pool, &pname);
 	if (!ret)
 		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
 	if (!ret)
@@ -412,19 +438,28 @@ static int op_vol_resize(json_object *req, json_object *rep)
 		return cvol_seterr(
 			-EINVAL, "size %llu is not a non-zero multiple of 512",
 			(unsigned long long)size);
-	if (!shrink) {
-		struct cvol_vol_info in;
-
-		ret = cvol_vol_info(pool, name, NULL, &in);
+	ret = cvol_vol_info(pool, name, NULL, &in);
+	if (ret)
+		return ret;
+	if (size < in.size && !shrink)
+		return cvol_seterr(
+			-EINVAL,
+			"shrinking volume '%s' from %llu to %llu bytes loses data (allow shrinking to do it)",
+			name, (unsigned long long)in.size,
+			(unsigned long long)size);
+	/* a device never shrinks under its users */
+	a.pool = pname;
+	a.vol = name;
+	if (size < in.size) {
+		ret = cvold_dev_list(ctl.d, ctl_attached_cb, &a);
 		if (ret)
 			return ret;
-		if (size < in.size)
-			return cvol_seterr(
-				-EINVAL,
-				"shrinking volume '%s' from %llu to %llu bytes loses data (allow shrinking to do it)",
-				name, (unsigned long long)in.size,
-				(unsigned long long)size);
 	}
+	if (a.found)
+		return cvol_seterr(
+			-EBUSY,
+			"volume '%s' is attached as /dev/cvol%u: detach it before shrinking",
+			name, a.dev_id);
 	ret = cvol_vol_resize(pool, name, size, shrink);
 	if (ret)
 		return ret;

@@ -425,6 +425,31 @@ static int vol_rename(int argc, char **argv)
 	return done(j);
 }
 
+/*
+ * grow_device() - an attached volume's device follows a grow (devices
+ * never shrink: a shrunk volume must be detached and attached again).
+ * Nothing to do without the module or when the volume is not attached.
+ */
+static int grow_device(const struct cvol_ctl_name *n, uint64_t size)
+{
+	struct cvol_ctl_reconf rc = { .mask = CVOL_CTL_RECONF_SIZE,
+				      .size = size };
+	struct cvol_ctl_dev d;
+	char spec[2 * CVOL_CTL_NAME_MAX + 2];
+	uint32_t id;
+	int ret;
+
+	snprintf(spec, sizeof(spec), "%s/%s", n->pool, n->vol);
+	ret = cvol_ctl_dev_find(ctl, spec, &id);
+	if (ret == -ENODEV || ret == -ENOENT)
+		return 0;
+	if (!ret)
+		ret = cvol_ctl_dev_get(ctl, id, &d);
+	if (ret || d.size >= size)
+		return ret;
+	return cvol_ctl_dev_reconfigure(ctl, id, &rc);
+}
+
 static int vol_resize(int argc, char **argv)
 {
 	struct cvol_ctl_name n;
@@ -438,6 +463,9 @@ static int vol_resize(int argc, char **argv)
 	    open_ctl())
 		return 1;
 	ret = cvol_ctl_vol_resize(ctl, n.pool, n.vol, o.size, o.shrink);
+	if (ret)
+		return lib_fail(ret);
+	ret = grow_device(&n, o.size);
 	if (ret)
 		return lib_fail(ret);
 	j = name_obj(&n);
