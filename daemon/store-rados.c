@@ -28,7 +28,7 @@
  * threads never see each other's versions.
  *
  * Locks.  lock(name) takes the RADOS exclusive lock "cvol" on the object
- * "<name>.lock" with the caller's cookie (host and daemon).  The holder
+ * ",lk.<name>" (never listed) with the caller's cookie (host and daemon).  The holder
  * first places a watch on that object and acknowledges every notify on it.
  * A contender that gets -EBUSY lists the lockers and sends a notify: if the
  * holder's client acknowledges within RADOS_LIVENESS_MS (10 s), it is
@@ -39,6 +39,10 @@
  * without fencing; a client without the rights to blocklist gets -EBUSY
  * with the reason.  No lease renewal thread is needed and a live holder
  * never loses its lock while it answers.  close() unwatches and unlocks.
+ *
+ * Programs using this driver must ignore SIGPIPE (cvold does): librados
+ * can write to a socket the cluster closed, e.g. once it fenced us, and a
+ * library does not change the process's signal dispositions.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -63,8 +67,13 @@
 /* How long the OSD keeps a watch of a client that went away. */
 #define RADOS_WATCH_TIMEOUT_S 30
 #define RADOS_LOCK_NAME "cvol"
-#define RADOS_LOCK_SUFFIX ".lock"
-#define RADOS_LOCK_OID_MAX (CVOL_OID_MAX + sizeof(RADOS_LOCK_SUFFIX))
+/*
+ * Lock objects: ',' is outside the object name alphabet of store.h, so
+ * they never collide with cvol's objects and list() leaves them out (a
+ * pool check must never see, let alone remove, a held lock).
+ */
+#define RADOS_LOCK_PREFIX ",lk."
+#define RADOS_LOCK_OID_MAX (CVOL_OID_MAX + sizeof(RADOS_LOCK_PREFIX))
 
 struct rados_store;
 
@@ -505,8 +514,8 @@ static int rados_store_list(void *priv, const char *prefix,
 					  strerror(-ret));
 			break;
 		}
-		if (plen && strncmp(entry, prefix, plen))
-			continue;
+		if (entry[0] == ',' || (plen && strncmp(entry, prefix, plen)))
+			continue; /* a lock object, or not the prefix */
 		ret = cb(arg, entry);
 		if (ret)
 			break;
@@ -753,7 +762,7 @@ static int rados_store_lock(void *priv, const char *name, const char *cookie,
 	if (!hl)
 		return cvol_seterr(-ENOMEM, "rados: out of memory");
 	hl->st = st;
-	snprintf(hl->oid, sizeof(hl->oid), "%s%s", name, RADOS_LOCK_SUFFIX);
+	snprintf(hl->oid, sizeof(hl->oid), "%s%s", RADOS_LOCK_PREFIX, name);
 	strcpy(hl->cookie, cookie);
 
 	/* the object must exist to be watched */
@@ -826,7 +835,7 @@ static int rados_store_unlock(void *priv, const char *name, const char *cookie)
 	ret = rados_oid_check(name);
 	if (ret)
 		return ret;
-	snprintf(oid, sizeof(oid), "%s%s", name, RADOS_LOCK_SUFFIX);
+	snprintf(oid, sizeof(oid), "%s%s", RADOS_LOCK_PREFIX, name);
 	pthread_mutex_lock(&st->locks_mutex);
 	for (pp = &st->locks; *pp; pp = &(*pp)->next) {
 		if (!strcmp((*pp)->oid, oid) &&

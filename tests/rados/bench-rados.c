@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,7 @@ int main(int argc, char **argv)
 	/* random writes land in a 256 MiB span; sequential ones cover TOTAL */
 	b.span = b.rand ? 256ull << 20 :
 			  (b.total + OBJ_SIZE - 1) & ~(OBJ_SIZE - 1);
+	signal(SIGPIPE, SIG_IGN); /* as cvold does, for librados */
 	conf.ceph_conf = getenv("CVOL_CEPH_CONF");
 	conf.ceph_pool = getenv("CVOL_CEPH_POOL");
 	conf.ceph_client = getenv("CVOL_CEPH_CLIENT");

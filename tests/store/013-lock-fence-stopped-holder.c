@@ -50,6 +50,9 @@ int main(void)
 			_exit(1);
 		_exit(0);
 	}
+	/* our copies closed: a dying child is EOF, not a hang */
+	close(up[1]);
+	close(down[0]);
 	ST_EQ(read(up[0], &c, 1), 1);
 	if (c != 'L') {
 		kill(pid, SIGKILL);
@@ -66,9 +69,11 @@ int main(void)
 			ret);
 	}
 	ST_EQ(write(down[1], "g", 1), 1);
-	ST_EQ(read(up[0], &res, sizeof(res)), sizeof(res));
+	ret = (int)read(up[0], &res, sizeof(res));
 	ST_EQ(waitpid(pid, &status, 0), pid);
-	ST_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (ret != sizeof(res) || !WIFEXITED(status) || WEXITSTATUS(status))
+		st_fail(__FILE__, __LINE__,
+			"fenced child: read %d, exit status 0x%x", ret, status);
 	ST_EQ(res.ret, -ESHUTDOWN);
 	if (!strstr(res.msg, "fenced (blocklisted)"))
 		st_fail(__FILE__, __LINE__, "fenced write message: '%s'",
