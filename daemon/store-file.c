@@ -702,9 +702,18 @@ static int fstore_flush(void *priv)
 				close(fd);
 			}
 		}
+		/* not known durable: the next flush tries again */
+		if (ret)
+			fstore_mark_dirty(fs, dirty[i], false);
 		free(dirty[i]);
 	}
 	free(dirty);
+	if (ret) {
+		pthread_mutex_lock(&fs->mu);
+		for (i = 0; i < FSTORE_FANOUT; i++)
+			fs->dir_dirty[i] |= dirs[i];
+		pthread_mutex_unlock(&fs->mu);
+	}
 	for (i = 0; i < FSTORE_FANOUT && !ret; i++) {
 		if (!dirs[i])
 			continue;
