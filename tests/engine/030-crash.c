@@ -2,15 +2,15 @@
 /* cvol-lane: host */
 /*
  * Crash injection: a mixed workload (writes across object boundaries,
- * partial and whole-object discards, flushes, a snapshot, a snapshot
- * removal) runs on the mem store, which fails every operation from the
+ * partial and whole-object discards, flushes, snapshots, a clone and
+ * its flatten, a snapshot removal) runs on the mem store, which fails every operation from the
  * Nth on; then the power is cut (unflushed changes lost, or torn per
  * 4 KiB block), the pool reopened and checked.  For every N:
  *  - check finds no dangling reference and no bad checksum, and after a
  *    repair nothing unreferenced is left;
  *  - every sector not written since the last completed flush reads back
  *    exactly as flushed; a snapshot that exists reads exactly as the
- *    volume was when it was taken.
+ *    volume was when it was taken, and so does a clone of it.
  */
 #include "testlib.h"
 
@@ -52,6 +52,10 @@ static int step(struct cvol_pool *pool, struct cvol_vol **vp, int i,
 	}
 	if (i == 35)
 		return cvol_snap_remove(pool, "v", "b");
+	if (i == 20 && m.have_snap)
+		return cvol_clone(pool, "v", "a", "c");
+	if (i == 25 && m.have_snap)
+		return cvol_flatten(pool, "c", NULL, NULL);
 	off = (t_rand(rs) % SECS) * 512;
 	len = 512 * (1 + t_rand(rs) % (2 * OSZ / 512));
 	if (r < 2)
@@ -136,6 +140,15 @@ static uint64_t run(const char *path, uint64_t failat, int cut)
 			T_FAIL("cut at op %" PRIu64 ": snapshot differs",
 			       failat);
 		T_OK(cvol_vol_close(vol));
+		/* a clone that made it reads the snapshot, flattened or not */
+		if (cvol_vol_open(pool, "c", NULL, CVOL_OPEN_RDONLY,
+				  &vol) == 0) {
+			T_OK(cvol_vol_read(vol, got, 0, SIZE));
+			if (memcmp(got, m.snap, SIZE))
+				T_FAIL("cut at op %" PRIu64 ": clone differs",
+				       failat);
+			T_OK(cvol_vol_close(vol));
+		}
 	}
 	cvol_pool_close(pool);
 	cvol_store_mem_destroy(path);
