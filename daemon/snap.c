@@ -564,7 +564,7 @@ int cvol_flatten(struct cvol_pool *pool, const char *vol,
 	struct cvol_vol *fv;
 	struct cvol_dir dir;
 	char oid[CVOL_OID_MAX + 1], src[CVOL_OID_MAX + 1];
-	uint64_t nobj = 0, idx, e, from, head;
+	uint64_t nobj = 0, idx, e, from, head, maxsize;
 	unsigned int bi;
 	bool temp = false;
 	int ret;
@@ -600,17 +600,22 @@ int cvol_flatten(struct cvol_pool *pool, const char *vol,
 		goto out_unquiesce;
 	bi = 0;
 	h = cvol_dir_layer(&dir, fv->chain[0]->id);
+	/* every layer from the head down to B may read parent objects up
+	 * to its own size: cover the largest */
+	maxsize = h ? h->size : fv->size;
 	while (h && bi + 1 < fv->depth) {
 		struct cvol_layer_rec *p = cvol_dir_layer(&dir, h->parent);
 
 		if (!p || p->vol_id != fv->vol_id)
 			break;
 		h = p;
+		if (h->size > maxsize)
+			maxsize = h->size;
 		bi++;
 	}
 	cvol_dir_free(&dir);
 	head = fv->chain[bi]->id;
-	nobj = (fv->size + (1ull << fv->order) - 1) >> fv->order;
+	nobj = (maxsize + (1ull << fv->order) - 1) >> fv->order;
 	for (idx = 0; idx < nobj && !ret && bi + 1 < fv->depth; idx++) {
 		if (progress && (idx % 64 == 0))
 			progress(arg, idx, nobj);
