@@ -17,11 +17,15 @@
  * replaces it whole; a partial write first copies the parent's object
  * with the store's server-side copy (copy-up), or starts an empty sparse
  * object when the parents have nothing (or a whiteout) there.  The new
- * entry is set in the cached map and marked dirty; it reaches the store
- * only at flush.
+ * entry is set in the cached map and committed before the write returns
+ * (a flush, below): a request the daemon has acknowledged must survive the
+ * daemon's own death (kill -9 and restart under load), not only a flush.
+ * Writes into an object the head already owns change no map and go to the
+ * store in place, reaching stable storage at the next flush.
  *
  * Discards: a whole-object discard drops the head's own object and sets
- * ZERO when a parent still has data there (a whiteout), ABSENT otherwise;
+ * ZERO when a parent still has data there (a whiteout), ABSENT otherwise,
+ * and commits that map change before returning, like an allocating write;
  * the object is removed only after the map chunk no longer naming it is
  * durable (the pending list).  A partial discard punches a hole in an
  * owned object, or copies up first when the data is the parent's.
@@ -166,7 +170,8 @@ out_unlock:
 /*
  * Make the head own object @idx, preparing its content: copy of the
  * parent's data, or an empty object.  @full: the caller overwrites it all.
- * Returns the owner (the head) in *owner.
+ * Returns the owner (the head) in *owner; 1 when the head did not own the
+ * object before (the caller's map update allocates), else 0.
  */
 static int own_object(struct cvol_vol *vol, uint64_t idx, bool full,
 		      uint64_t *owner)
@@ -204,9 +209,10 @@ static int own_object(struct cvol_vol *vol, uint64_t idx, bool full,
 	if (ret)
 		return ret;
 	*owner = head;
-	return 0;
+	return 1;
 }
 
+/* Returns 1 when the head's map changed (an allocation), 0, or -errno. */
 static int write_piece(struct cvol_vol *vol, uint64_t idx, const void *buf,
 		       uint64_t off, uint64_t len)
 {
@@ -216,10 +222,13 @@ static int write_piece(struct cvol_vol *vol, uint64_t idx, const void *buf,
 	uint64_t owner;
 	int ret;
 
+	int alloc;
+
 	pthread_mutex_lock(&vol->stripe[idx % CVOL_STRIPES]);
 	ret = own_object(vol, idx, full, &owner);
-	if (ret)
+	if (ret < 0)
 		goto out_unlock;
+	alloc = ret;
 	cvol_data_oid(oid, sizeof(oid), owner, idx);
 	if (full)
 		ret = st->ops->write_full(st->priv, oid, buf, len);
@@ -227,6 +236,8 @@ static int write_piece(struct cvol_vol *vol, uint64_t idx, const void *buf,
 		ret = st->ops->write(st->priv, oid, buf, len, off);
 	if (!ret)
 		ret = cvol_lmap_set(vol->pool, vol->chain[0], idx, owner);
+	if (!ret)
+		ret = alloc;
 out_unlock:
 	pthread_mutex_unlock(&vol->stripe[idx % CVOL_STRIPES]);
 	return ret;
@@ -245,6 +256,7 @@ int cvol_vol_write(struct cvol_vol *vol, const void *buf, uint64_t off,
 		   uint64_t len, unsigned int flags)
 {
 	uint64_t osz, idx, o, n;
+	bool commit = false;
 	int ret;
 
 	pthread_rwlock_rdlock(&vol->quiesce);
@@ -255,23 +267,28 @@ int cvol_vol_write(struct cvol_vol *vol, const void *buf, uint64_t off,
 		o = off & (osz - 1);
 		n = osz - o < len ? osz - o : len;
 		ret = write_piece(vol, idx, buf, o, n);
+		if (ret > 0) {
+			commit = true;
+			ret = 0;
+		}
 		buf = (const char *)buf + n;
 		off += n;
 		len -= n;
 	}
-	if (!ret && (flags & CVOL_WRITE_FUA))
+	if (!ret && (commit || (flags & CVOL_WRITE_FUA)))
 		ret = cvol_vol_flush_locked(vol);
 	pthread_rwlock_unlock(&vol->quiesce);
 	return ret;
 }
 
+/* Returns 1 when the head's map changed, 0, or -errno. */
 static int discard_piece(struct cvol_vol *vol, uint64_t idx, uint64_t off,
 			 uint64_t len)
 {
 	struct cvol_store *st = vol->pool->st;
 	char oid[CVOL_OID_MAX + 1];
 	uint64_t e, from = 0, owner;
-	int ret;
+	int ret, alloc;
 
 	pthread_mutex_lock(&vol->stripe[idx % CVOL_STRIPES]);
 	ret = cvol_lmap_lookup(vol->pool, vol->chain[0], idx, &e);
@@ -294,15 +311,20 @@ static int discard_piece(struct cvol_vol *vol, uint64_t idx, uint64_t off,
 			ret = cvol_lmap_set(vol->pool, vol->chain[0], idx,
 					    from ? CVOL_E_ZERO :
 						   CVOL_E_ABSENT);
+		if (!ret)
+			ret = 1;
 		goto out_unlock;
 	}
 	ret = own_object(vol, idx, false, &owner);
-	if (ret)
+	if (ret < 0)
 		goto out_unlock;
+	alloc = ret;
 	cvol_data_oid(oid, sizeof(oid), owner, idx);
 	ret = st->ops->punch(st->priv, oid, off, len);
 	if (!ret)
 		ret = cvol_lmap_set(vol->pool, vol->chain[0], idx, owner);
+	if (!ret)
+		ret = alloc;
 out_unlock:
 	pthread_mutex_unlock(&vol->stripe[idx % CVOL_STRIPES]);
 	return ret;
@@ -311,6 +333,7 @@ out_unlock:
 int cvol_vol_discard(struct cvol_vol *vol, uint64_t off, uint64_t len)
 {
 	uint64_t osz, idx, o, n;
+	bool commit = false;
 	int ret;
 
 	pthread_rwlock_rdlock(&vol->quiesce);
@@ -322,9 +345,15 @@ int cvol_vol_discard(struct cvol_vol *vol, uint64_t off, uint64_t len)
 		o = off & (osz - 1);
 		n = osz - o < len ? osz - o : len;
 		ret = discard_piece(vol, idx, o, n);
+		if (ret > 0) {
+			commit = true;
+			ret = 0;
+		}
 		off += n;
 		len -= n;
 	}
+	if (!ret && commit)
+		ret = cvol_vol_flush_locked(vol);
 	pthread_rwlock_unlock(&vol->quiesce);
 	return ret;
 }
