@@ -23,7 +23,11 @@ fio --name=bg --directory="$mnt" --size=8m --bs=16k --rw=randwrite \
 fio_pid=$!
 sleep 3
 fsfreeze -f "$mnt" || cvol_fail "fsfreeze failed"
-cat "$dev" >"$CVOL_TMP/frozen.img"
+# O_DIRECT: the device's page cache still holds blocks mkfs wrote that
+# ext4 has since rewritten through its own cache; a buffered read would
+# checksum those stale copies, not what the device holds.
+dd if="$dev" of="$CVOL_TMP/frozen.img" bs=1M iflag=direct status=none ||
+	cvol_fail "reading the frozen device failed"
 frozen=$(sha256sum <"$CVOL_TMP/frozen.img" | cut -d' ' -f1)
 rep=$(cvol_req '{"op":"snap.create","pool":"default","name":"sv","snap":"s1"}')
 fsfreeze -u "$mnt"
