@@ -25,7 +25,8 @@ static void cvol_dev_release(struct kref *ref)
 
 	if (dev->disk)
 		blk_mq_free_tag_set(&dev->set);
-	for (i = 0; i < dev->nr_queues; i++) {
+	/* queues is NULL when its own allocation failed in cvol_dev_add() */
+	for (i = 0; dev->queues && i < dev->nr_queues; i++) {
 		vfree(dev->queues[i].area);
 		kfree(dev->queues[i].kdesc);
 		kfree(dev->queues[i].tags);
