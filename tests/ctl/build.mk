@@ -6,7 +6,8 @@ HOST_TEST_BINS += $(O)/tests/ctl/libctl-unit $(O)/tests/ctl/stubd
 $(O)/tests/ctl/%: T_CFLAGS = -fsanitize=address,undefined
 $(O)/tests/ctl/%: T_LDLIBS = $(O)/san/libcvolctl.a \
 	-fsanitize=address,undefined $(CTL_LDLIBS) -lpthread
-$(O)/tests/ctl/%: $(O)/san/libcvolctl.a
+# explicit: a pattern rule without a recipe would add no prerequisite
+$(O)/tests/ctl/libctl-unit: $(O)/san/libcvolctl.a
 
 # stubd never calls the engine (every pool fails to open); it defines
 # stubs of the engine functions ctlsock.c refers to.

@@ -5,4 +5,5 @@ GUEST_TEST_BINS += $(O)/tests/ctlguest/events $(O)/tests/ctlguest/reconf
 $(O)/tests/ctlguest/%: T_LDLIBS = $(O)/san/libcvolctl.a \
 	-fsanitize=address,undefined $(CTL_LDLIBS) -lpthread
 $(O)/tests/ctlguest/%: T_CFLAGS = -fsanitize=address,undefined
-$(O)/tests/ctlguest/%: $(O)/san/libcvolctl.a
+# explicit: a pattern rule without a recipe would add no prerequisite
+$(O)/tests/ctlguest/events $(O)/tests/ctlguest/reconf: $(O)/san/libcvolctl.a
