@@ -129,7 +129,7 @@ int main(void)
 		return 4;
 	}
 	if (access("/sys/module/cvol", F_OK) &&
-	    system("insmod \"$CVOL_TOP/kernel/cvol.ko\"")) {
+	    system("insmod \"${CVOL_MODULE:-$CVOL_TOP/kernel/cvol.ko}\"")) {
 		printf("FAIL: cannot load cvol.ko\n");
 		return 1;
 	}
