@@ -20,6 +20,9 @@
 
 #include "cvold-int.h"
 
+/* read when it exists and no --config names another file */
+#define CVOLD_CONFIG "/etc/cvol/cvol.conf"
+
 /* serialises log lines from all threads */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -51,7 +54,8 @@ static void usage(FILE *f)
 		"  --foreground     stay attached to the terminal, log to stderr\n"
 		"  --store-root DIR pools live in DIR/<pool> (default /var/lib/cvol)\n"
 		"  --socket PATH    control socket (default /run/cvol/cvold.sock)\n"
-		"  --config FILE    configuration file (optional)\n");
+		"  --config FILE    configuration file (default " CVOLD_CONFIG "\n"
+		"                   when it exists; \"\" for none)\n");
 }
 
 static int mkdir_parent(const char *path)
@@ -111,6 +115,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* the conventional file when none is named; "" names none */
+	if (!config && !access(CVOLD_CONFIG, F_OK))
+		config = CVOLD_CONFIG;
+	if (config && !*config)
+		config = NULL;
 	if (config && access(config, R_OK)) {
 		fprintf(stderr, "cvold: config %s: %s\n", config,
 			strerror(errno));

@@ -1,0 +1,73 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# cvold holding only the capabilities its systemd unit leaves it
+# (CapabilityBoundingSet= of utils/cvold.service.in, applied with setpriv
+# the way systemd applies it to a root service) attaches a volume, serves
+# data that reads back, reconfigures nothing it may not, and detaches: the
+# unit's set is enough.  The same daemon without CAP_NET_ADMIN cannot
+# attach (EPERM from the kernel, reported by cvolctl).
+. "$CVOL_TOP/tests/common.sh"
+. "$CVOL_TOP/tests/ctlguest/lib.sh"
+cvol_need_cmd setpriv
+cvol_need_root
+
+unit=$CVOL_TOP/utils/cvold.service.in
+caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit")
+[ -n "$caps" ] || cvol_fail "no CapabilityBoundingSet= in $unit"
+echo "unit capabilities: $caps"
+
+# start_bounded CAPS: cvold as root with its bounding set cut to CAPS
+start_bounded()
+{
+	set_=-all
+	for c in $1; do
+		c=$(echo "${c#CAP_}" | tr 'A-Z' 'a-z')
+		set_="$set_,+$c"
+	done
+	mkdir -p "$CVOL_TMP/bin"
+	cat >"$CVOL_TMP/bin/cvold" <<EOS
+#!/bin/sh
+exec setpriv --bounding-set=$set_ -- "$CVOL_BUILD/cvold" "\$@"
+EOS
+	chmod +x "$CVOL_TMP/bin/cvold"
+	real_build=$CVOL_BUILD
+	CVOL_BUILD=$CVOL_TMP/bin
+	cvol_start_daemon
+	CVOL_BUILD=$real_build
+	# what the kernel sees the daemon holding
+	eff=$(sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$CVOL_DAEMON_PID/status")
+	echo "cvold (pid $CVOL_DAEMON_PID) effective capabilities: $eff"
+}
+
+cvol_load_module
+[ -x "$CVOLCTL" ] || cvol_skip "$CVOLCTL is not built (make userspace)"
+cvol_at_exit ctlg_detach_all
+cvol_at_exit cvol_stop_daemon
+
+start_bounded "$caps"
+ctl_ok vol create capvol --size 16M
+ctl_ok attach capvol
+dev=$ctl_out
+[ -b "$dev" ] || cvol_fail "attach printed '$dev'"
+head -c $((2 << 20)) /dev/urandom >"$CVOL_TMP/data"
+dd if="$CVOL_TMP/data" of="$dev" bs=64K oflag=direct conv=fsync \
+	status=none || cvol_fail "write to $dev failed"
+got=$(dd if="$dev" bs=64K count=32 iflag=direct status=none | sha256sum |
+	cut -d' ' -f1)
+cvol_expect_eq "data through the unit-bounded daemon" "$got" \
+	"$(cvol_sum "$CVOL_TMP/data")"
+ctl_ok detach "$dev"
+cvol_wait_gone "$dev"
+cvol_stop_daemon || cvol_fail "cvold did not stop cleanly"
+
+# without CAP_NET_ADMIN the kernel refuses the device
+start_bounded "$(echo "$caps" | sed 's/CAP_NET_ADMIN//')"
+ctl_run attach capvol
+cvol_expect_eq "exit status of attach without CAP_NET_ADMIN" "$ctl_rc" 1
+cvol_expect_contains "attach without CAP_NET_ADMIN" "$ctl_err" \
+	"Operation not permitted"
+for d in /sys/block/cvol[0-9]*; do
+	[ -e "$d" ] && cvol_fail "a refused attach left ${d##*/}"
+done
+echo "ok: the unit's capability set serves a device, one less does not"
