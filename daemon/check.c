@@ -126,6 +126,12 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 	}
 	c.dir = &dir;
 	rep->volumes = dir.nvols;
+	/* what a newer cvol wrote is not this one's to repair */
+	if (repair) {
+		ret = cvol_ro_compat_check(dir.ro_compat, "pool directory");
+		if (ret)
+			goto out_free;
+	}
 	c.busy = calloc(dir.nlayers + 1, sizeof(*c.busy));
 	if (!c.busy) {
 		ret = cvol_seterr(-ENOMEM, "out of memory");

@@ -25,6 +25,7 @@
 struct cvol_chunk {
 	uint64_t version; /* store version (0: not stored yet) */
 	bool dirty; /* changed since written */
+	uint32_t ro_compat; /* as stored; unknown bits: never rewritten */
 	uint64_t e[CVOL_CHUNK_ENTRIES];
 };
 

@@ -151,6 +151,15 @@ static int check_hdr(const uint8_t *p, size_t len, uint32_t magic,
 	return 0;
 }
 
+int cvol_ro_compat_check(uint32_t ro_compat, const char *what)
+{
+	if (ro_compat & ~CVOL_FEAT_RO_COMPAT_ALL)
+		return cvol_seterr(-EROFS,
+				   "%s: unknown read-only-compatible features 0x%x: read-only",
+				   what, ro_compat & ~CVOL_FEAT_RO_COMPAT_ALL);
+	return 0;
+}
+
 static void put_str(uint8_t *p, const char *s, size_t cap)
 {
 	size_t n = strnlen(s, cap - 1);
@@ -235,6 +244,7 @@ int cvol_dir_decode(const void *buf, size_t len, struct cvol_dir *dir)
 		return cvol_seterr(-EILSEQ,
 				   "pool directory: length: expected %zu, found %zu",
 				   len, total);
+	dir->ro_compat = get32(p + 12);
 	dir->nvols = get32(p + 28);
 	dir->nlayers = get32(p + 32);
 	dir->next_id = get64(p + 40);
@@ -339,7 +349,7 @@ void cvol_chunk_encode(uint64_t layer, uint64_t chunk, const uint64_t *e,
 }
 
 int cvol_chunk_decode(const void *buf, size_t len, uint64_t layer,
-		      uint64_t chunk, uint64_t *e)
+		      uint64_t chunk, uint64_t *e, uint32_t *ro_compat)
 {
 	const uint8_t *p = buf;
 	char what[80];
@@ -365,6 +375,7 @@ int cvol_chunk_decode(const void *buf, size_t len, uint64_t layer,
 				   CVOL_CHUNK_ENTRIES, get32(p + 40));
 	for (i = 0; i < CVOL_CHUNK_ENTRIES; i++)
 		e[i] = get64(p + CVOL_HDR_LEN + 8 * i);
+	*ro_compat = get32(p + 12);
 	return 0;
 }
 

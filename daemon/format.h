@@ -81,6 +81,7 @@ struct cvol_vol_rec {
 /* the decoded pool directory */
 struct cvol_dir {
 	uint64_t version; /* store version it was read at (0: new) */
+	uint32_t ro_compat; /* its ro_compat features (unknown: read-only) */
 	uint64_t next_id; /* next volume/layer id */
 	uint32_t nvols, nlayers;
 	struct cvol_vol_rec *vols;
@@ -92,13 +93,16 @@ uint32_t cvol_crc32c(uint32_t crc, const void *buf, size_t len);
 /* returns a malloc'ed buffer in *out, its length in *len */
 int cvol_dir_encode(const struct cvol_dir *dir, void **out, size_t *len);
 int cvol_dir_decode(const void *buf, size_t len, struct cvol_dir *dir);
+/* 0, or -EROFS (message set) if @ro_compat has bits this build lacks */
+int cvol_ro_compat_check(uint32_t ro_compat, const char *what);
 void cvol_dir_free(struct cvol_dir *dir);
 
 /* @buf must hold CVOL_CHUNK_SIZE bytes */
 void cvol_chunk_encode(uint64_t layer, uint64_t chunk, const uint64_t *e,
 		       void *buf);
+/* *ro_compat: the chunk's ro_compat features */
 int cvol_chunk_decode(const void *buf, size_t len, uint64_t layer,
-		      uint64_t chunk, uint64_t *e);
+		      uint64_t chunk, uint64_t *e, uint32_t *ro_compat);
 
 void cvol_chunk_oid(char *buf, size_t cap, uint64_t layer, uint64_t chunk);
 void cvol_data_oid(char *buf, size_t cap, uint64_t layer, uint64_t idx);

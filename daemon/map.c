@@ -152,7 +152,8 @@ static int lmap_chunk(struct cvol_pool *pool, struct cvol_lmap *lm,
 	} else if (ret) {
 		goto out_free;
 	} else {
-		ret = cvol_chunk_decode(buf, len, lm->id, c, ch->e);
+		ret = cvol_chunk_decode(buf, len, lm->id, c, ch->e,
+					&ch->ro_compat);
 		if (ret)
 			goto out_free;
 	}
@@ -213,6 +214,10 @@ int cvol_lmap_commit(struct cvol_pool *pool, struct cvol_lmap *lm)
 		ch = lm->chunks[c];
 		if (!ch || !ch->dirty)
 			continue;
+		cvol_chunk_oid(oid, sizeof(oid), lm->id, c);
+		ret = cvol_ro_compat_check(ch->ro_compat, oid);
+		if (ret)
+			break;
 		cvol_chunk_encode(lm->id, c, ch->e, buf);
 		ch->dirty = false;
 		ver = ch->version;

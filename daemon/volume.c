@@ -90,6 +90,10 @@ int cvol_dir_store(struct cvol_pool *pool, struct cvol_dir *dir)
 	void *buf;
 	int ret;
 
+	/* a directory with features this build does not know stays as is */
+	ret = cvol_ro_compat_check(dir->ro_compat, "pool directory");
+	if (ret)
+		return ret;
 	ret = cvol_dir_encode(dir, &buf, &len);
 	if (ret)
 		return ret;
@@ -1001,6 +1005,9 @@ int cvol_vol_open(struct cvol_pool *pool, const char *name, const char *snap,
 		goto out_free_dir;
 	}
 	if (vol->rw) {
+		ret = cvol_ro_compat_check(dir.ro_compat, "pool directory");
+		if (ret)
+			goto out_free_dir;
 		ret = cvol_vol_lock(pool, vol->vol_id, name, vol->lockname,
 				    sizeof(vol->lockname));
 		if (ret)

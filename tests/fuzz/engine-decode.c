@@ -15,6 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint64_t e[CVOL_CHUNK_ENTRIES], e2[CVOL_CHUNK_ENTRIES];
+	uint32_t ro_compat;
 	struct cvol_dir dir, again;
 	uint8_t chunk[CVOL_CHUNK_SIZE];
 	size_t len;
@@ -35,10 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* chunks name their layer and index; take them from the input */
 	if (size >= 40 && cvol_chunk_decode(data, size, data[24], data[32],
-					     e) == 0) {
+					     e, &ro_compat) == 0) {
 		cvol_chunk_encode(data[24], data[32], e, chunk);
 		if (cvol_chunk_decode(chunk, sizeof(chunk), data[24],
-				      data[32], e2) ||
+				      data[32], e2, &ro_compat) ||
 		    memcmp(e, e2, sizeof(e)))
 			abort();
 	}
