@@ -49,6 +49,7 @@ struct mem_disk {
 	struct mem_obj *bucket[MEM_BUCKETS];
 	struct mem_lock *locks;
 	uint64_t ops; /* operations so far */
+	uint64_t by_kind[CVOL_MEM_OP_KINDS]; /* the same, per operation */
 	uint64_t fail_at; /* fail every op once ops >= fail_at (0: never) */
 	int users;
 	struct mem_disk *next;
@@ -117,9 +118,10 @@ static struct mem_obj *mem_find(struct mem_disk *d, const char *oid,
 }
 
 /* count one operation; -EIO once the injected failure point is reached */
-static int mem_op(struct mem_disk *d)
+static int mem_op(struct mem_disk *d, enum cvol_mem_op kind)
 {
 	d->ops++;
+	d->by_kind[kind]++;
 	if (d->fail_at && d->ops >= d->fail_at)
 		return cvol_seterr(-EIO, "mem store %s: injected failure",
 				   d->path);
@@ -193,7 +195,7 @@ static int mem_read(void *priv, const char *oid, void *buf, size_t len,
 	int ret;
 
 	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d);
+	ret = mem_op(d, CVOL_MEM_OP_READ);
 	if (ret)
 		goto out_unlock;
 	o = mem_find(d, oid, false);
@@ -210,14 +212,15 @@ out_unlock:
 	return ret;
 }
 
+/* @kind: what the caller counts this as (a copy writes its whole dst) */
 static int mem_write_locked(struct mem_disk *d, const char *oid,
 			    const void *buf, size_t len, uint64_t off,
-			    bool full)
+			    bool full, enum cvol_mem_op kind)
 {
 	struct mem_obj *o;
 	int ret;
 
-	ret = mem_op(d);
+	ret = mem_op(d, kind);
 	if (ret)
 		return ret;
 	o = mem_find(d, oid, true);
@@ -244,7 +247,8 @@ static int mem_write(void *priv, const char *oid, const void *buf,
 	int ret;
 
 	pthread_mutex_lock(&d->mu);
-	ret = mem_write_locked(d, oid, buf, len, off, false);
+	ret = mem_write_locked(d, oid, buf, len, off, false,
+			       CVOL_MEM_OP_WRITE);
 	pthread_mutex_unlock(&d->mu);
 	return ret;
 }
@@ -256,7 +260,8 @@ static int mem_write_full(void *priv, const char *oid, const void *buf,
 	int ret;
 
 	pthread_mutex_lock(&d->mu);
-	ret = mem_write_locked(d, oid, buf, len, 0, true);
+	ret = mem_write_locked(d, oid, buf, len, 0, true,
+			       CVOL_MEM_OP_WRITE_FULL);
 	pthread_mutex_unlock(&d->mu);
 	return ret;
 }
@@ -268,7 +273,7 @@ static int mem_punch(void *priv, const char *oid, uint64_t off, uint64_t len)
 	int ret;
 
 	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d);
+	ret = mem_op(d, CVOL_MEM_OP_PUNCH);
 	if (ret)
 		goto out_unlock;
 	o = mem_find(d, oid, false);
@@ -290,7 +295,7 @@ static int mem_remove(void *priv, const char *oid)
 	int ret;
 
 	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d);
+	ret = mem_op(d, CVOL_MEM_OP_REMOVE);
 	if (ret)
 		goto out_unlock;
 	o = mem_find(d, oid, false);
@@ -318,7 +323,7 @@ static int mem_stat(void *priv, const char *oid, uint64_t *size)
 	int ret;
 
 	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d);
+	ret = mem_op(d, CVOL_MEM_OP_STAT);
 	if (ret)
 		goto out_unlock;
 	o = mem_find(d, oid, false);
@@ -342,7 +347,7 @@ static int mem_copy(void *priv, const char *dst, const char *src)
 	pthread_mutex_lock(&d->mu);
 	s = mem_find(d, src, false);
 	if (!s || !s->exists) {
-		ret = mem_op(d);
+		ret = mem_op(d, CVOL_MEM_OP_COPY);
 		if (!ret)
 			ret = cvol_seterr(-ENOENT, "no object %s", src);
 		goto out_unlock;
@@ -355,7 +360,7 @@ static int mem_copy(void *priv, const char *dst, const char *src)
 	}
 	if (n)
 		memcpy(tmp, s->data, n);
-	ret = mem_write_locked(d, dst, tmp, n, 0, true);
+	ret = mem_write_locked(d, dst, tmp, n, 0, true, CVOL_MEM_OP_COPY);
 	free(tmp);
 out_unlock:
 	pthread_mutex_unlock(&d->mu);
@@ -372,7 +377,7 @@ static int mem_list(void *priv, const char *prefix, cvol_store_list_cb cb,
 	int b, ret;
 
 	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d);
+	ret = mem_op(d, CVOL_MEM_OP_LIST);
 	for (b = 0; b < MEM_BUCKETS && !ret; b++) {
 		for (o = d->bucket[b]; o && !ret; o = o->next) {
 			if (!o->exists || strncmp(o->oid, prefix, plen))
@@ -409,7 +414,7 @@ static int mem_meta_read(void *priv, const char *oid, void *buf, size_t cap,
 	int ret;
 
 	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d);
+	ret = mem_op(d, CVOL_MEM_OP_META_READ);
 	if (ret)
 		goto out_unlock;
 	o = mem_find(d, oid, false);
@@ -460,7 +465,7 @@ static int mem_meta_cas(void *priv, const char *oid, const void *buf,
 	int ret;
 
 	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d);
+	ret = mem_op(d, CVOL_MEM_OP_META_CAS);
 	if (ret)
 		goto out_unlock;
 	o = mem_find(d, oid, true);
@@ -500,7 +505,7 @@ static int mem_flush(void *priv)
 	int b, ret;
 
 	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d);
+	ret = mem_op(d, CVOL_MEM_OP_FLUSH);
 	for (b = 0; b < MEM_BUCKETS && !ret; b++)
 		for (o = d->bucket[b]; o && !ret; o = o->next)
 			if (o->dirty)
@@ -517,7 +522,7 @@ static int mem_lock(void *priv, const char *name, const char *cookie,
 	int ret;
 
 	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d);
+	ret = mem_op(d, CVOL_MEM_OP_LOCK);
 	if (ret)
 		goto out_unlock;
 	for (l = d->locks; l; l = l->next) {
@@ -573,6 +578,19 @@ int cvol_store_mem_fail_after(const char *path, uint64_t nops)
 		return -ENOENT;
 	pthread_mutex_lock(&d->mu);
 	d->fail_at = nops ? d->ops + nops : 0;
+	pthread_mutex_unlock(&d->mu);
+	return 0;
+}
+
+int cvol_store_mem_op_counts(const char *path,
+			     uint64_t counts[CVOL_MEM_OP_KINDS])
+{
+	struct mem_disk *d = mem_disk_get(path, false);
+
+	if (!d)
+		return -ENOENT;
+	pthread_mutex_lock(&d->mu);
+	memcpy(counts, d->by_kind, sizeof(d->by_kind));
 	pthread_mutex_unlock(&d->mu);
 	return 0;
 }

@@ -26,6 +26,30 @@ enum cvol_mem_cut {
  */
 int cvol_store_mem_fail_after(const char *path, uint64_t nops);
 
+/* the operations cvol_store_mem_op_counts() tells apart */
+enum cvol_mem_op {
+	CVOL_MEM_OP_READ,
+	CVOL_MEM_OP_WRITE,
+	CVOL_MEM_OP_WRITE_FULL,
+	CVOL_MEM_OP_PUNCH,
+	CVOL_MEM_OP_REMOVE,
+	CVOL_MEM_OP_STAT,
+	CVOL_MEM_OP_COPY,
+	CVOL_MEM_OP_LIST,
+	CVOL_MEM_OP_META_READ,
+	CVOL_MEM_OP_META_CAS,
+	CVOL_MEM_OP_FLUSH,
+	CVOL_MEM_OP_LOCK,
+	CVOL_MEM_OP_KINDS,
+};
+
+/**
+ * cvol_store_mem_op_counts() - operations done on disk @path so far, by
+ * kind, into @counts.  Return: 0, or -ENOENT if no such disk.
+ */
+int cvol_store_mem_op_counts(const char *path,
+			     uint64_t counts[CVOL_MEM_OP_KINDS]);
+
 /** cvol_store_mem_ops_count() - operations done on disk @path so far */
 uint64_t cvol_store_mem_ops_count(const char *path);
 
