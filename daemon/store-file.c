@@ -56,10 +56,11 @@ struct fstore {
 	/* serialises meta_cas of objects hashing to one stripe in-process */
 	pthread_mutex_t meta_mu[FSTORE_META_STRIPES];
 
-	/* protects dirty, ndirty, cap_dirty, dir_dirty and locks */
+	/* protects dirty, ndirty, cap_dirty, lost, dir_dirty and locks */
 	pthread_mutex_t mu;
 	char **dirty; /* oids written since the last flush */
 	size_t ndirty, cap_dirty;
+	bool lost; /* an oid did not fit in dirty: flush syncs the fs */
 	bool dir_dirty[FSTORE_FANOUT]; /* entries created/removed there */
 	struct fstore_lock *locks;
 };
@@ -124,14 +125,18 @@ static void fstore_mark_dirty(struct fstore *fs, const char *oid,
 		size_t cap = fs->cap_dirty ? fs->cap_dirty * 2 : 64;
 		char **n = realloc(fs->dirty, cap * sizeof(*n));
 
-		if (!n)
-			goto out_unlock; /* flush() falls back to syncfs */
+		if (!n) {
+			fs->lost = true; /* flush() falls back to syncfs */
+			goto out_unlock;
+		}
 		fs->dirty = n;
 		fs->cap_dirty = cap;
 	}
 	fs->dirty[fs->ndirty] = strdup(oid);
 	if (fs->dirty[fs->ndirty])
 		fs->ndirty++;
+	else
+		fs->lost = true;
 out_unlock:
 	pthread_mutex_unlock(&fs->mu);
 }
@@ -679,13 +684,16 @@ static int fstore_flush(void *priv)
 	char p[CVOL_OID_MAX + 8], sub[8];
 	char **dirty;
 	size_t i, n;
+	bool lost;
 	int fd, ret = 0;
 
 	pthread_mutex_lock(&fs->mu);
 	dirty = fs->dirty;
 	n = fs->ndirty;
+	lost = fs->lost;
 	fs->dirty = NULL;
 	fs->ndirty = fs->cap_dirty = 0;
+	fs->lost = false;
 	memcpy(dirs, fs->dir_dirty, sizeof(dirs));
 	memset(fs->dir_dirty, 0, sizeof(fs->dir_dirty));
 	pthread_mutex_unlock(&fs->mu);
@@ -708,6 +716,15 @@ static int fstore_flush(void *priv)
 		free(dirty[i]);
 	}
 	free(dirty);
+	/* objects whose names could not be kept: sync them all */
+	if (!ret && lost && syncfs(fs->rootfd))
+		ret = cvol_seterr(-errno, "syncfs %s: %s", fs->root,
+				  strerror(errno));
+	if (ret && lost) {
+		pthread_mutex_lock(&fs->mu);
+		fs->lost = true;
+		pthread_mutex_unlock(&fs->mu);
+	}
 	if (ret) {
 		pthread_mutex_lock(&fs->mu);
 		for (i = 0; i < FSTORE_FANOUT; i++)
