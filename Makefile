@@ -69,11 +69,13 @@ fuzz: all
 	scripts/fuzz
 
 install: all $(INSTALL_TARGETS)
+	@[ -n "$(KVER)" ] || { echo "install: no kernel release in $(KDIR)/include/generated/utsrelease.h (set KDIR)" >&2; exit 1; }
 	install -D -m 0644 kernel/cvol.ko $(DESTDIR)/lib/modules/$(KVER)/extra/cvol.ko
 	install -D -m 0644 kernel/include/uapi/linux/cvol.h $(DESTDIR)$(PREFIX)/include/linux/cvol.h
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/harness/warnmod clean >/dev/null 2>&1
 	rm -rf $(O) tests/out
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
