@@ -38,5 +38,9 @@ for round in 1 2 3 4; do
 done
 wait "$fio_pid" || cvol_fail "fio failed: $(grep -i -m3 'err\|verify' "$CVOL_TMP/fio")"
 grep -q "err= 0" "$CVOL_TMP/fio" || cvol_fail "fio reported errors"
+requeues=$(cvol_requeues "$name")
+echo "requeued requests: $requeues"
+[ "$requeues" -gt 0 ] ||
+	cvol_fail "no request was requeued: the kills hit no request in flight"
 cvol_detach "$dev"
 echo "ok: 4 daemon kills, no I/O error, verify passed"

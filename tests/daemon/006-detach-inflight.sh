@@ -17,7 +17,9 @@ fio --name=di --filename="$dev" --direct=1 --ioengine=libaio --iodepth=32 \
     --size=16m --bs=4k --rw=randrw --time_based --runtime=60 \
     >"$CVOL_TMP/fio" 2>&1 &
 fio_pid=$!
-sleep 2
+cvol_at_exit "kill $fio_pid 2>/dev/null"
+# fio starts slowly under the debug kernel: refuse only once it has it open
+cvol_wait_writes "${dev#/dev/}"
 rep=$(cvol_req "{\"op\":\"dev.detach\",\"dev_id\":${dev#/dev/cvol}}")
 cvol_expect_eq "detach while open: ok" "$(cvol_field "$rep" ok)" false
 cvol_expect_eq "detach while open: errno" "$(cvol_field "$rep" errno)" 16

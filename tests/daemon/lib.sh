@@ -72,11 +72,40 @@ cvol_need_daemon()
 # cvol_wait_gone PATH: wait (bounded) for a device node to disappear
 cvol_wait_gone()
 {
-	local i
+	local _
 
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		[ -e "$1" ] || return 0
 		sleep 0.1
 	done
 	cvol_fail "$1 still present after detach"
+}
+
+# cvol_dev_stat NAME STAT: the kernel's counter STAT (reads, writes,
+# requeues, ...: cvolctl -j dev show) of device NAME (cvolN)
+cvol_dev_stat()
+{
+	"$CVOL_BUILD/cvolctl" -s "$CVOL_SOCKET" -j dev show "$1" |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["stats"][sys.argv[1]])' "$2" ||
+		cvol_fail "cvolctl dev show $1 failed"
+}
+
+# cvol_requeues NAME: requests of device NAME handed out again after a
+# daemon loss
+cvol_requeues()
+{
+	cvol_dev_stat "$1" requeues
+}
+
+# cvol_wait_writes NAME: wait (bounded, 60 s) until device NAME has
+# served a write: whoever writes has it open (reads may be udev's probe)
+cvol_wait_writes()
+{
+	local _
+
+	for _ in $(seq 600); do
+		[ "$(cvol_dev_stat "$1" writes)" -gt 0 ] && return 0
+		sleep 0.1
+	done
+	cvol_fail "no write reached $1 within 60 s"
 }
