@@ -52,16 +52,23 @@ static void *queue_thread(void *arg)
 	struct cvol_done *done;
 	struct cvol_fetch f;
 	uint32_t nr_done = 0, i;
-	unsigned int errors = 0;
+	unsigned int errors = 0, nomem = 0;
 
-	ready = calloc(nr, sizeof(*ready));
-	done = calloc(nr, sizeof(*done));
+	ready = malloc(nr * sizeof(*ready));
+	done = malloc(nr * sizeof(*done));
 	if (!ready || !done) {
 		cvold_log("cvol%u (%s/%s): queue %u: out of memory",
 			  dev->info.dev_id, dev->info.pool, dev->info.vol,
 			  q->index);
 		goto out_free;
 	}
+	/*
+	 * Fault both arrays in now: the kernel copies to and from them, and
+	 * a page it had to allocate then, under memory pressure, would turn
+	 * into -EFAULT, which (unlike -ENOMEM) cannot be retried safely.
+	 */
+	memset(ready, 0xff, nr * sizeof(*ready));
+	memset(done, 0xff, nr * sizeof(*done));
 	for (;;) {
 		memset(&f, 0, sizeof(f));
 		f.done_ptr = (uintptr_t)done;
@@ -79,6 +86,17 @@ static void *queue_thread(void *arg)
 					break;
 				continue;
 			}
+			if (errno == ENOMEM && !dev->stop) {
+				/* nothing was committed: retry the same batch
+				 * once the kernel has memory again */
+				if (nomem++ == 0)
+					cvold_log("cvol%u (%s/%s): queue %u: commit/fetch: out of kernel memory, retrying",
+						  dev->info.dev_id,
+						  dev->info.pool,
+						  dev->info.vol, q->index);
+				usleep(nomem < 100 ? 1000 : 10000);
+				continue;
+			}
 			if (errno != ENODEV)
 				cvold_log("cvol%u (%s/%s): queue %u: commit/fetch: %s",
 					  dev->info.dev_id, dev->info.pool,
@@ -87,6 +105,7 @@ static void *queue_thread(void *arg)
 			break;
 		}
 		nr_done = 0;
+		nomem = 0;
 		if (dev->stop && !f.nr_ready)
 			break;
 		for (i = 0; i < f.nr_ready; i++) {

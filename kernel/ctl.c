@@ -64,16 +64,13 @@ static long cvol_ctl_bind(struct file *file, struct cvol_ctl *c,
 {
 	struct cvol_bind b;
 	struct cvol_dev *dev;
-	unsigned int i;
 	int ret;
 
 	if (copy_from_user(&b, argp, sizeof(b)))
 		return -EFAULT;
-	for (i = 0; i < ARRAY_SIZE(b.reserved); i++)
-		if (b.reserved[i])
-			return -EINVAL;
-	if (b.flags)
-		return -EINVAL;
+	ret = cvol_bind_check(&b);
+	if (ret)
+		return ret;
 	mutex_lock(&c->bind_lock);
 	if (c->dev) {
 		ret = -EBUSY;
@@ -129,19 +126,28 @@ static long cvol_ctl_fetch(struct cvol_ctl *c, void __user *argp)
 	if (copy_from_user(&f, argp, sizeof(f)))
 		return -EFAULT;
 	nr_desc = q->dev->depth * CVOL_SEGS_PER_REQ;
-	if (f.reserved[0] || f.reserved[1] || (f.flags & ~CVOL_FETCH_F_ALL) ||
-	    f.nr_done > nr_desc || !f.ready_cap || f.ready_cap > nr_desc ||
-	    f.ready_cap < CVOL_SEGS_PER_REQ)
-		return -EINVAL;
+	ret = cvol_fetch_check(&f, nr_desc);
+	if (ret)
+		return ret;
 
+	/*
+	 * Everything that can fail for want of memory happens before the
+	 * first completion is committed: -ENOMEM means nothing was, and the
+	 * caller may simply retry with the same completions.
+	 */
+	ready = kvmalloc_array(f.ready_cap, sizeof(*ready), GFP_KERNEL);
+	if (!ready)
+		return -ENOMEM;
 	if (f.nr_done) {
 		done = kvmalloc_array(f.nr_done, sizeof(*done), GFP_KERNEL);
-		if (!done)
-			return -ENOMEM;
+		if (!done) {
+			ret = -ENOMEM;
+			goto free_ready;
+		}
 		if (copy_from_user(done, u64_to_user_ptr(f.done_ptr),
 				   f.nr_done * sizeof(*done))) {
 			ret = -EFAULT;
-			goto out_free;
+			goto free_done;
 		}
 		ret = cvol_queue_commit(q, done, f.nr_done, &committed);
 		if (ret) {
@@ -149,20 +155,15 @@ static long cvol_ctl_fetch(struct cvol_ctl *c, void __user *argp)
 			f.nr_ready = 0;
 			if (copy_to_user(argp, &f, sizeof(f)))
 				ret = -EFAULT;
-			goto out_free;
+			goto free_done;
 		}
 	}
 
-	ready = kvmalloc_array(f.ready_cap, sizeof(*ready), GFP_KERNEL);
-	if (!ready) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
 	n = cvol_queue_fetch(q, ready, f.ready_cap,
 			     !(f.flags & CVOL_FETCH_F_NOWAIT));
 	if (n < 0) {
 		ret = n;
-		goto out_free;
+		goto free_done;
 	}
 	f.nr_ready = n;
 	if (copy_to_user(u64_to_user_ptr(f.ready_ptr), ready,
@@ -171,12 +172,13 @@ static long cvol_ctl_fetch(struct cvol_ctl *c, void __user *argp)
 		/* the daemon cannot know them: hand them out again later */
 		cvol_queue_unfetch(q, ready, n);
 		ret = -EFAULT;
-		goto out_free;
+		goto free_done;
 	}
 	ret = 0;
-out_free:
-	kvfree(ready);
+free_done:
 	kvfree(done);
+free_ready:
+	kvfree(ready);
 	return ret;
 }
 

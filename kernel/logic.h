@@ -141,4 +141,44 @@ static inline int cvol_result_class(s32 result)
 	return 3;
 }
 
+/**
+ * cvol_bind_check() - is CVOL_IOC_BIND's input well formed?
+ * Userspace sets @dev_id and @queue only: @flags and every reserved word
+ * must be zero (so that either can gain a meaning later).  The device and
+ * queue are checked against the live device by the caller.
+ *
+ * Return: 0 or -EINVAL.
+ */
+static inline int cvol_bind_check(const struct cvol_bind *b)
+{
+	unsigned int i;
+
+	if (b->flags)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(b->reserved); i++)
+		if (b->reserved[i])
+			return -EINVAL;
+	return 0;
+}
+
+/**
+ * cvol_fetch_check() - is CVOL_IOC_COMMIT_FETCH's input well formed?
+ * @f: the argument as copied from userspace
+ * @nr_desc: descriptors of the bound queue (depth * CVOL_SEGS_PER_REQ)
+ *
+ * Reserved words zero, only known flags, at most @nr_desc completions,
+ * and room for at least one whole request's descriptors (requests are
+ * handed out whole) but no more than @nr_desc.
+ *
+ * Return: 0 or -EINVAL.
+ */
+static inline int cvol_fetch_check(const struct cvol_fetch *f, u32 nr_desc)
+{
+	if (f->reserved[0] || f->reserved[1] ||
+	    (f->flags & ~CVOL_FETCH_F_ALL) || f->nr_done > nr_desc ||
+	    f->ready_cap < CVOL_SEGS_PER_REQ || f->ready_cap > nr_desc)
+		return -EINVAL;
+	return 0;
+}
+
 #endif /* CVOL_LOGIC_H */

@@ -342,7 +342,8 @@ struct cvol_done {
  * @flags: in: CVOL_FETCH_F_*
  * @ready_ptr: in: user address of __u32[ready_cap], filled with indices
  *	of newly handed-out descriptors
- * @ready_cap: in: room in ready_ptr, 1..nr_desc
+ * @ready_cap: in: room in ready_ptr, segs_per_req..nr_desc (requests are
+ *	handed out whole)
  * @nr_ready: out: indices written
  * @reserved: in: zero
  *
@@ -352,6 +353,7 @@ struct cvol_done {
  * (-EFAULT) they stay queued.  A completed request's
  * descriptors may be handed out again later: copy what you need first.
  * Errors: -EINVAL (reserved, flags, counts, a bad completion), -EFAULT,
+ * -ENOMEM (nothing was committed: retry with the same completions),
  * -EBADFD (descriptor not bound), -ENODEV (device removed: close it),
  * -EINTR / -ERESTARTSYS (signal while waiting; completions were committed).
  */
