@@ -11,6 +11,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <net/netlink.h>
 #include <linux/cvol.h>
 
 #include "logic.h"
@@ -177,10 +178,27 @@ int cvol_queue_commit(struct cvol_queue *q, const struct cvol_done *done,
 int cvol_queue_fetch(struct cvol_queue *q, u32 *ready, u32 cap, bool wait);
 void cvol_queue_unfetch(struct cvol_queue *q, const u32 *ready, u32 n);
 
+/*
+ * cvol_kunit.c, in the KUnit variant only: KUnit's own module hook runs
+ * a module's suites at MODULE_STATE_COMING, before its init, but the
+ * device suites need the block major, the genl family and the control
+ * device, so cvol_init() runs them last and cvol_exit() removes them first.
+ */
+#ifdef CVOL_KUNIT
+void cvol_kunit_run(void);
+void cvol_kunit_exit(void);
+#else
+static inline void cvol_kunit_run(void) { }
+static inline void cvol_kunit_exit(void) { }
+#endif
+
 /* genl.c */
 int cvol_genl_init(void);
 void cvol_genl_exit(void);
 void cvol_genl_event(u8 cmd, struct cvol_dev *dev);
+extern const struct nla_policy cvol_genl_policy[CVOL_ATTR_MAX + 1];
+int cvol_nl_parse_add(struct nlattr **a, struct cvol_add_params *p,
+		      struct netlink_ext_ack *extack);
 
 /* ctl.c */
 int cvol_ctl_init(void);

@@ -3,14 +3,19 @@
  * KUnit suites for cvol.ko, linked into the module only when
  * CONFIG_CVOL_KUNIT_TEST is set (scripts/build-debug-kernel --kmod builds
  * that variant against the debug kernel; the stock build never does).
- * Being part of the module, they reach the non-static internals of dev.c
- * and run when the module goes live; results land in
- * /sys/kernel/debug/kunit/<suite>/results until the module is removed.
+ * Being part of the module, they reach the non-static internals of dev.c;
+ * cvol_init() runs them once the driver is up (insmod waits for them),
+ * and results land in /sys/kernel/debug/kunit/<suite>/results until the
+ * module is removed.
  *
  *   cvol_split    splitting a request at object boundaries (table-driven)
  *   cvol_arith    sector/object arithmetic at orders 16 and 26, area layout
- *   cvol_uapi     uapi struct layout, ioctl encoding, flag masks, and the
- *                 name/size/block-size/result validators
+ *   cvol_uapi     uapi struct layout, ioctl encoding, flag masks, the
+ *                 name/size/block-size/result validators and the BIND
+ *                 and COMMIT_FETCH argument checks
+ *   cvol_genl     DEV_ADD attribute combinations through the family's
+ *                 policy and cvol_nl_parse_add(): every required one
+ *                 missing, every type, length, range and name refused
  *   cvol_dev      device state transitions, every allowed and refused one
  *   cvol_ring     request tags through the descriptor ring: hand-out,
  *                 completion, refused completions, requeue on daemon loss,
@@ -27,6 +32,7 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/slab.h>
+#include <linux/skbuff.h>
 
 #include "cvol.h"
 
@@ -450,6 +456,76 @@ static void cvol_uapi_results(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cvol_result_class(S32_MIN), 3);
 }
 
+/* CVOL_IOC_BIND: only dev_id and queue are input; flags, reserved zero */
+static void cvol_uapi_bind(struct kunit *test)
+{
+	struct cvol_bind b = { .dev_id = 7, .queue = 3 };
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, cvol_bind_check(&b), 0);
+	/* the output fields are overwritten, never checked */
+	b.depth = 1;
+	b.size = U64_MAX;
+	b.map_size = 1;
+	KUNIT_EXPECT_EQ(test, cvol_bind_check(&b), 0);
+	b.flags = 1;
+	KUNIT_EXPECT_EQ(test, cvol_bind_check(&b), -EINVAL);
+	b.flags = 0x8000;
+	KUNIT_EXPECT_EQ(test, cvol_bind_check(&b), -EINVAL);
+	b.flags = 0;
+	for (i = 0; i < ARRAY_SIZE(b.reserved); i++) {
+		b.reserved[i] = 1ULL << 63;
+		KUNIT_EXPECT_EQ_MSG(test, cvol_bind_check(&b), -EINVAL,
+				    "reserved[%u]", i);
+		b.reserved[i] = 0;
+	}
+	KUNIT_EXPECT_EQ(test, cvol_bind_check(&b), 0);
+}
+
+struct fetch_case {
+	const char *name;
+	u32 nr_done, flags, ready_cap;
+	u64 reserved0, reserved1;
+	int want;
+};
+
+/* CVOL_IOC_COMMIT_FETCH against a queue of 64 requests (256 descriptors) */
+static void cvol_uapi_fetch(struct kunit *test)
+{
+	static const u32 nr_desc = 64 * CVOL_SEGS_PER_REQ;
+	static const struct fetch_case cases[] = {
+		{ "plain", 0, 0, nr_desc, 0, 0, 0 },
+		{ "commit all, nowait", nr_desc, CVOL_FETCH_F_NOWAIT,
+		  CVOL_SEGS_PER_REQ, 0, 0, 0 },
+		{ "more completions than descriptors", nr_desc + 1, 0,
+		  nr_desc, 0, 0, -EINVAL },
+		{ "nr_done U32_MAX", U32_MAX, 0, nr_desc, 0, 0, -EINVAL },
+		{ "no room", 0, 0, 0, 0, 0, -EINVAL },
+		{ "room for less than a request", 0, 0,
+		  CVOL_SEGS_PER_REQ - 1, 0, 0, -EINVAL },
+		{ "room over nr_desc", 0, 0, nr_desc + 1, 0, 0, -EINVAL },
+		{ "unknown flag", 0, CVOL_FETCH_F_NOWAIT << 1, nr_desc, 0, 0,
+		  -EINVAL },
+		{ "top flag", 0, 1U << 31, nr_desc, 0, 0, -EINVAL },
+		{ "reserved[0]", 0, 0, nr_desc, 1, 0, -EINVAL },
+		{ "reserved[1]", 0, 0, nr_desc, 0, 1ULL << 63, -EINVAL },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct fetch_case *c = &cases[i];
+		struct cvol_fetch f = {
+			.done_ptr = 0x1000, .nr_done = c->nr_done,
+			.flags = c->flags, .ready_ptr = 0x2000,
+			.ready_cap = c->ready_cap, .nr_ready = U32_MAX,
+			.reserved = { c->reserved0, c->reserved1 },
+		};
+
+		KUNIT_EXPECT_EQ_MSG(test, cvol_fetch_check(&f, nr_desc),
+				    c->want, "%s", c->name);
+	}
+}
+
 static struct kunit_case cvol_uapi_cases[] = {
 	KUNIT_CASE(cvol_uapi_layout),
 	KUNIT_CASE(cvol_uapi_ioctls),
@@ -457,6 +533,8 @@ static struct kunit_case cvol_uapi_cases[] = {
 	KUNIT_CASE(cvol_uapi_names),
 	KUNIT_CASE(cvol_uapi_sizes),
 	KUNIT_CASE(cvol_uapi_results),
+	KUNIT_CASE(cvol_uapi_bind),
+	KUNIT_CASE(cvol_uapi_fetch),
 	{}
 };
 
@@ -857,11 +935,15 @@ static void cvol_ring_read(struct kunit *test)
 	struct cvol_dev *dev;
 	u32 ready[8], committed, base, i;
 	u64 off = OBJ16 - 4096;
+	s64 reads, read_bytes;
 	u8 *data;
 
 	dev = kunit_add(test, &p);
 	kunit_go_live(test, dev);
 	q = &dev->queues[0];
+	/* add_disk()'s partition scan has read already */
+	reads = atomic64_read(&dev->stats[CVOL_STAT_READS]);
+	read_bytes = atomic64_read(&dev->stats[CVOL_STAT_READ_BYTES]);
 
 	kunit_io_submit(test, dev, &io, REQ_OP_READ, off, 8192);
 	KUNIT_ASSERT_EQ(test, kunit_fetch(q, ready, ARRAY_SIZE(ready), 2), 2);
@@ -908,10 +990,11 @@ static void cvol_ring_read(struct kunit *test)
 	kunit_io_free(&io);
 	KUNIT_EXPECT_EQ(test, q->tags[base / CVOL_SEGS_PER_REQ].state,
 			CVOL_TAG_FREE);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&dev->stats[CVOL_STAT_READS]), 1LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&dev->stats[CVOL_STAT_READS]),
+			reads + 1);
 	KUNIT_EXPECT_EQ(test,
 			atomic64_read(&dev->stats[CVOL_STAT_READ_BYTES]),
-			8192LL);
+			read_bytes + 8192);
 
 	kunit_remove(test, dev);
 	cvol_dev_put(dev);
@@ -1160,5 +1243,341 @@ static struct kunit_suite cvol_ring_suite = {
 	.test_cases = cvol_ring_cases,
 };
 
-kunit_test_suites(&cvol_split_suite, &cvol_arith_suite, &cvol_uapi_suite,
-		  &cvol_dev_suite, &cvol_ring_suite);
+/* ---------------------------------------------------------------------- */
+/* cvol_genl                                                              */
+
+/* GA_BASE stands for the four required attributes, with valid values */
+enum genl_kind { GA_END, GA_U8, GA_U16, GA_U32, GA_U64, GA_STR, GA_RAW,
+		 GA_FLAG, GA_BASE };
+
+/* one attribute of a request: a typed value, a string or raw bytes */
+struct genl_attr {
+	u16 type;
+	u8 kind;
+	u64 val;		/* GA_U*; GA_RAW: byte count */
+	const char *str;	/* GA_STR (sent with its NUL), GA_RAW */
+};
+
+#define GA(t, k, v)	{ .type = (t), .kind = (k), .val = (v) }
+#define GS(t, s)	{ .type = (t), .kind = GA_STR, .str = (s) }
+#define GR(t, s, n)	{ .type = (t), .kind = GA_RAW, .str = (s), .val = (n) }
+#define A_SIZE(v)	GA(CVOL_ATTR_SIZE, GA_U64, v)
+#define A_ORDER(v)	GA(CVOL_ATTR_OBJ_ORDER, GA_U8, v)
+#define A_POOL		GS(CVOL_ATTR_POOL, "kunit")
+#define A_VOL		GS(CVOL_ATTR_VOLUME, "v")
+#define A_BASE		{ .kind = GA_BASE }
+
+#define NAME64 "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+
+/*
+ * @policy_err: what parsing against cvol_genl_policy gives (the checks
+ * genetlink runs before DEV_ADD's handler); @err: what cvol_nl_parse_add
+ * then gives; @attr: the attribute the extended ack names (bad or
+ * missing), 0 for none.
+ */
+struct genl_case {
+	const char *name;
+	struct genl_attr attrs[12];
+	int policy_err;
+	int err;
+	u16 attr;
+};
+
+static const struct genl_case genl_cases[] = {
+	{ "minimal", { A_BASE } },
+	{ "every optional attribute",
+	  { A_BASE, GA(CVOL_ATTR_DEV_ID, GA_U32, 0),
+	    GA(CVOL_ATTR_LBS, GA_U32, 4096),
+	    GA(CVOL_ATTR_NR_QUEUES, GA_U16, 1),
+	    GA(CVOL_ATTR_QUEUE_DEPTH, GA_U16, CVOL_MAX_DEPTH),
+	    GA(CVOL_ATTR_FLAGS, GA_U32, CVOL_DEV_F_RDONLY),
+	    GA(CVOL_ATTR_TIMEOUT, GA_U32, CVOL_MAX_TIMEOUT),
+	    GA(CVOL_ATTR_FEATURES, GA_U64, CVOL_F_ALL),
+	    GS(CVOL_ATTR_SNAP, "s1") } },
+	{ "no attributes", { }, 0, -EINVAL, CVOL_ATTR_SIZE },
+	{ "no size", { A_ORDER(16), A_POOL, A_VOL }, 0, -EINVAL,
+	  CVOL_ATTR_SIZE },
+	{ "no order", { A_SIZE(MIB), A_POOL, A_VOL }, 0, -EINVAL,
+	  CVOL_ATTR_OBJ_ORDER },
+	{ "no pool", { A_SIZE(MIB), A_ORDER(16), A_VOL }, 0, -EINVAL,
+	  CVOL_ATTR_POOL },
+	{ "no volume", { A_SIZE(MIB), A_ORDER(16), A_POOL }, 0, -EINVAL,
+	  CVOL_ATTR_VOLUME },
+	/* the policy: types, lengths, ranges, masks, rejected attributes */
+	{ "order below 16", { A_SIZE(MIB), A_ORDER(15), A_POOL, A_VOL },
+	  -ERANGE, 0, CVOL_ATTR_OBJ_ORDER },
+	{ "order above 26", { A_SIZE(MIB), A_ORDER(27), A_POOL, A_VOL },
+	  -ERANGE, 0, CVOL_ATTR_OBJ_ORDER },
+	{ "order 26", { A_SIZE(MIB), A_ORDER(26), A_POOL, A_VOL } },
+	{ "size as u32", { GA(CVOL_ATTR_SIZE, GA_U32, MIB), A_ORDER(16),
+			   A_POOL, A_VOL }, -EINVAL, 0, CVOL_ATTR_SIZE },
+	{ "order as raw byte pair", { A_SIZE(MIB),
+				      GR(CVOL_ATTR_OBJ_ORDER, "\x10\0", 2),
+				      A_POOL, A_VOL },
+	  -EINVAL, 0, CVOL_ATTR_OBJ_ORDER },
+	{ "zero queues", { A_BASE, GA(CVOL_ATTR_NR_QUEUES, GA_U16, 0) },
+	  -ERANGE, 0, CVOL_ATTR_NR_QUEUES },
+	{ "zero depth", { A_BASE, GA(CVOL_ATTR_QUEUE_DEPTH, GA_U16, 0) },
+	  -ERANGE, 0, CVOL_ATTR_QUEUE_DEPTH },
+	{ "depth over the limit",
+	  { A_BASE, GA(CVOL_ATTR_QUEUE_DEPTH, GA_U16, CVOL_MAX_DEPTH + 1) },
+	  -ERANGE, 0, CVOL_ATTR_QUEUE_DEPTH },
+	{ "unknown device flag",
+	  { A_BASE, GA(CVOL_ATTR_FLAGS, GA_U32, CVOL_DEV_F_ALL << 1) },
+	  -EINVAL, 0, CVOL_ATTR_FLAGS },
+	{ "timeout over a day",
+	  { A_BASE, GA(CVOL_ATTR_TIMEOUT, GA_U32, CVOL_MAX_TIMEOUT + 1) },
+	  -ERANGE, 0, CVOL_ATTR_TIMEOUT },
+	{ "state is output only", { A_BASE, GA(CVOL_ATTR_STATE, GA_U8, 0) },
+	  -EINVAL, 0, CVOL_ATTR_STATE },
+	{ "stats are output only", { A_BASE, GR(CVOL_ATTR_STATS, "", 0) },
+	  -EINVAL, 0, CVOL_ATTR_STATS },
+	{ "version is output only",
+	  { A_BASE, GA(CVOL_ATTR_VERSION, GA_U32, 1) }, -EINVAL, 0,
+	  CVOL_ATTR_VERSION },
+	{ "force carries no value",
+	  { A_BASE, GR(CVOL_ATTR_FORCE, "\1\0\0\0", 4) }, -ERANGE, 0,
+	  CVOL_ATTR_FORCE },
+	{ "force as a flag", { A_BASE, GA(CVOL_ATTR_FORCE, GA_FLAG, 0) } },
+	{ "unknown attribute", { A_BASE, GA(CVOL_ATTR_MAX + 1, GA_U32, 0) },
+	  -EINVAL, 0, 0 },
+	{ "pool without its NUL", { A_SIZE(MIB), A_ORDER(16),
+				    GR(CVOL_ATTR_POOL, "kunit", 5), A_VOL },
+	  -EINVAL, 0, CVOL_ATTR_POOL },
+	{ "empty volume attribute", { A_SIZE(MIB), A_ORDER(16), A_POOL,
+				      GR(CVOL_ATTR_VOLUME, "", 0) },
+	  -EINVAL, 0, CVOL_ATTR_VOLUME },
+	{ "volume name of 64", { A_SIZE(MIB), A_ORDER(16), A_POOL,
+				 GS(CVOL_ATTR_VOLUME, NAME64) },
+	  -EINVAL, 0, CVOL_ATTR_VOLUME },
+	{ "volume name of 63", { A_SIZE(MIB), A_ORDER(16), A_POOL,
+				 GS(CVOL_ATTR_VOLUME, NAME64 + 1) } },
+	/* what cvol_nl_parse_add checks itself */
+	{ "device id at max_devices", { A_BASE, GA(CVOL_ATTR_DEV_ID, GA_U32,
+						   U32_MAX) },
+	  0, -ERANGE, CVOL_ATTR_DEV_ID },
+	{ "block size 1024", { A_BASE, GA(CVOL_ATTR_LBS, GA_U32, 1024) },
+	  0, -EINVAL, CVOL_ATTR_LBS },
+	{ "block size 0", { A_BASE, GA(CVOL_ATTR_LBS, GA_U32, 0) },
+	  0, -EINVAL, CVOL_ATTR_LBS },
+	{ "size 0", { A_SIZE(0), A_ORDER(16), A_POOL, A_VOL }, 0, -EINVAL,
+	  CVOL_ATTR_SIZE },
+	{ "size not in sectors", { A_SIZE(MIB + 1), A_ORDER(16), A_POOL,
+				   A_VOL }, 0, -EINVAL, CVOL_ATTR_SIZE },
+	{ "size in sectors, block size 4096",
+	  { A_SIZE(MIB + 512), A_ORDER(16), A_POOL, A_VOL,
+	    GA(CVOL_ATTR_LBS, GA_U32, 4096) }, 0, -EINVAL, CVOL_ATTR_SIZE },
+	{ "size 1 PiB", { A_SIZE(CVOL_MAX_SIZE), A_ORDER(26), A_POOL,
+			  A_VOL } },
+	{ "size over 1 PiB", { A_SIZE(CVOL_MAX_SIZE + 4096), A_ORDER(26),
+			       A_POOL, A_VOL }, 0, -EINVAL, CVOL_ATTR_SIZE },
+	{ "more queues than max_queues",
+	  { A_BASE, GA(CVOL_ATTR_NR_QUEUES, GA_U16, U16_MAX) },
+	  0, -ERANGE, CVOL_ATTR_NR_QUEUES },
+	{ "unknown feature", { A_BASE, GA(CVOL_ATTR_FEATURES, GA_U64,
+					  1ULL << 63) },
+	  0, -EOPNOTSUPP, CVOL_ATTR_FEATURES },
+	{ "reserved feature MAP", { A_BASE, GA(CVOL_ATTR_FEATURES, GA_U64,
+					       CVOL_F_MAP) },
+	  0, -EOPNOTSUPP, CVOL_ATTR_FEATURES },
+	{ "pool with a slash", { A_SIZE(MIB), A_ORDER(16),
+				 GS(CVOL_ATTR_POOL, "a/b"), A_VOL },
+	  0, -EINVAL, CVOL_ATTR_POOL },
+	{ "volume starting with a dot", { A_SIZE(MIB), A_ORDER(16), A_POOL,
+					  GS(CVOL_ATTR_VOLUME, ".v") },
+	  0, -EINVAL, CVOL_ATTR_VOLUME },
+	{ "empty snapshot name", { A_BASE, GS(CVOL_ATTR_SNAP, "") },
+	  0, -EINVAL, CVOL_ATTR_SNAP },
+	{ "snapshot with an @", { A_BASE, GS(CVOL_ATTR_SNAP, "v@s") },
+	  0, -EINVAL, CVOL_ATTR_SNAP },
+};
+
+static void genl_case_desc(const struct genl_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(genl, genl_cases, genl_case_desc);
+
+static int genl_put(struct sk_buff *skb, const struct genl_attr *a)
+{
+	static const struct genl_attr base[] = {
+		A_SIZE(MIB), A_ORDER(16), A_POOL, A_VOL,
+	};
+	unsigned int i;
+	int ret;
+
+	switch (a->kind) {
+	case GA_BASE:
+		for (i = 0; i < ARRAY_SIZE(base); i++) {
+			ret = genl_put(skb, &base[i]);
+			if (ret)
+				return ret;
+		}
+		return 0;
+	case GA_U8:
+		return nla_put_u8(skb, a->type, a->val);
+	case GA_U16:
+		return nla_put_u16(skb, a->type, a->val);
+	case GA_U32:
+		return nla_put_u32(skb, a->type, a->val);
+	case GA_U64:
+		return nla_put_u64_64bit(skb, a->type, a->val, CVOL_ATTR_PAD);
+	case GA_STR:
+		return nla_put_string(skb, a->type, a->str);
+	case GA_RAW:
+		return nla_put(skb, a->type, a->val, a->str);
+	case GA_FLAG:
+		return nla_put_flag(skb, a->type);
+	}
+	return -EINVAL;
+}
+
+/* the attribute @extack points at, as genetlink would report it */
+static u16 genl_blamed(const struct netlink_ext_ack *extack)
+{
+	if (extack->bad_attr)
+		return nla_type(extack->bad_attr);
+	if (extack->miss_type)
+		return extack->miss_type;
+	return 0;
+}
+
+/*
+ * One DEV_ADD request: its attributes parsed as genetlink does (strict
+ * validation against cvol_genl_policy), then through cvol_nl_parse_add;
+ * the error and the attribute blamed must be the ones the table names,
+ * and an accepted request's parameters must be what was sent or the
+ * documented defaults.
+ */
+static void cvol_genl_add(struct kunit *test)
+{
+	const struct genl_case *c = test->param_value;
+	struct nlattr *tb[CVOL_ATTR_MAX + 1];
+	struct netlink_ext_ack extack = {};
+	struct cvol_add_params p;
+	const struct genl_attr *a;
+	struct sk_buff *skb;
+	int ret;
+
+	skb = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	for (a = c->attrs; a->kind != GA_END; a++)
+		KUNIT_ASSERT_EQ(test, genl_put(skb, a), 0);
+
+	ret = __nla_parse(tb, CVOL_ATTR_MAX, (struct nlattr *)skb->data,
+			  skb->len, cvol_genl_policy, NL_VALIDATE_STRICT,
+			  &extack);
+	KUNIT_EXPECT_EQ(test, ret, c->policy_err);
+	if (ret) {
+		if (c->attr)
+			KUNIT_EXPECT_EQ(test, genl_blamed(&extack), c->attr);
+		goto free_skb;
+	}
+	ret = cvol_nl_parse_add(tb, &p, &extack);
+	KUNIT_EXPECT_EQ(test, ret, c->err);
+	KUNIT_EXPECT_EQ(test, genl_blamed(&extack), c->attr);
+	if (ret) {
+		KUNIT_EXPECT_TRUE(test, extack._msg || extack.miss_type);
+		goto free_skb;
+	}
+
+	/* accepted: each value as sent, or its default */
+	KUNIT_EXPECT_EQ(test, p.size, nla_get_u64(tb[CVOL_ATTR_SIZE]));
+	KUNIT_EXPECT_EQ(test, p.order,
+			(u32)nla_get_u8(tb[CVOL_ATTR_OBJ_ORDER]));
+	KUNIT_EXPECT_STREQ(test, p.pool, (char *)nla_data(tb[CVOL_ATTR_POOL]));
+	KUNIT_EXPECT_STREQ(test, p.volume,
+			   (char *)nla_data(tb[CVOL_ATTR_VOLUME]));
+	KUNIT_EXPECT_EQ(test, p.id, tb[CVOL_ATTR_DEV_ID] ?
+			(s32)nla_get_u32(tb[CVOL_ATTR_DEV_ID]) : -1);
+	KUNIT_EXPECT_EQ(test, p.lbs, tb[CVOL_ATTR_LBS] ?
+			nla_get_u32(tb[CVOL_ATTR_LBS]) : 512U);
+	KUNIT_EXPECT_EQ(test, p.nr_queues, tb[CVOL_ATTR_NR_QUEUES] ?
+			nla_get_u16(tb[CVOL_ATTR_NR_QUEUES]) : (u16)1);
+	KUNIT_EXPECT_EQ(test, p.depth, tb[CVOL_ATTR_QUEUE_DEPTH] ?
+			nla_get_u16(tb[CVOL_ATTR_QUEUE_DEPTH]) : (u16)64);
+	KUNIT_EXPECT_EQ(test, p.flags, tb[CVOL_ATTR_FLAGS] ?
+			nla_get_u32(tb[CVOL_ATTR_FLAGS]) : 0U);
+	KUNIT_EXPECT_EQ(test, p.timeout, tb[CVOL_ATTR_TIMEOUT] ?
+			nla_get_u32(tb[CVOL_ATTR_TIMEOUT]) : 0U);
+	KUNIT_EXPECT_EQ(test, p.features, tb[CVOL_ATTR_FEATURES] ?
+			nla_get_u64(tb[CVOL_ATTR_FEATURES]) : CVOL_F_ALL);
+	if (tb[CVOL_ATTR_SNAP])
+		KUNIT_EXPECT_STREQ(test, p.snap,
+				   (char *)nla_data(tb[CVOL_ATTR_SNAP]));
+	else
+		KUNIT_EXPECT_NULL(test, p.snap);
+
+free_skb:
+	kfree_skb(skb);
+}
+
+/* the limits set by module parameters, at and one past the edge */
+static void cvol_genl_limits(struct kunit *test)
+{
+	struct nlattr *tb[CVOL_ATTR_MAX + 1];
+	struct netlink_ext_ack extack = {};
+	struct cvol_add_params p;
+	struct sk_buff *skb;
+	u32 id;
+	u16 nq;
+
+	for (id = cvol_max_devices - 1; id <= cvol_max_devices; id++) {
+		for (nq = cvol_max_queues; nq <= cvol_max_queues + 1; nq++) {
+			int want = id < cvol_max_devices &&
+				   nq <= cvol_max_queues ? 0 : -ERANGE;
+
+			skb = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, skb);
+			KUNIT_ASSERT_EQ(test,
+					nla_put_u64_64bit(skb, CVOL_ATTR_SIZE,
+							  MIB, CVOL_ATTR_PAD) |
+					nla_put_u8(skb, CVOL_ATTR_OBJ_ORDER, 16) |
+					nla_put_string(skb, CVOL_ATTR_POOL, "p") |
+					nla_put_string(skb, CVOL_ATTR_VOLUME, "v") |
+					nla_put_u32(skb, CVOL_ATTR_DEV_ID, id) |
+					nla_put_u16(skb, CVOL_ATTR_NR_QUEUES, nq),
+					0);
+			KUNIT_ASSERT_EQ(test,
+					__nla_parse(tb, CVOL_ATTR_MAX,
+						    (struct nlattr *)skb->data,
+						    skb->len, cvol_genl_policy,
+						    NL_VALIDATE_STRICT,
+						    &extack), 0);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    cvol_nl_parse_add(tb, &p, &extack),
+					    want, "id %u, %u queues", id, nq);
+			kfree_skb(skb);
+		}
+	}
+}
+
+static struct kunit_case cvol_genl_cases[] = {
+	KUNIT_CASE_PARAM(cvol_genl_add, genl_gen_params),
+	KUNIT_CASE(cvol_genl_limits),
+	{}
+};
+
+static struct kunit_suite cvol_genl_suite = {
+	.name = "cvol_genl",
+	.test_cases = cvol_genl_cases,
+};
+
+/* not kunit_test_suites(): see cvol_kunit_run() in cvol.h */
+static struct kunit_suite *cvol_kunit_suites[] = {
+	&cvol_split_suite, &cvol_arith_suite, &cvol_uapi_suite,
+	&cvol_genl_suite, &cvol_dev_suite, &cvol_ring_suite,
+};
+
+void cvol_kunit_run(void)
+{
+	__kunit_test_suites_init(cvol_kunit_suites,
+				 ARRAY_SIZE(cvol_kunit_suites));
+}
+
+void cvol_kunit_exit(void)
+{
+	__kunit_test_suites_exit(cvol_kunit_suites,
+				 ARRAY_SIZE(cvol_kunit_suites));
+}

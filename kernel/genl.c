@@ -22,7 +22,8 @@ static void cvol_extack(struct netlink_ext_ack *extack, const char *why,
 	extack->bad_attr = attr;
 }
 
-static const struct nla_policy cvol_policy[CVOL_ATTR_MAX + 1] = {
+/* every attribute's type and bounds; also what KUnit parses against */
+const struct nla_policy cvol_genl_policy[CVOL_ATTR_MAX + 1] = {
 	[CVOL_ATTR_DEV_ID]	= { .type = NLA_U32 },
 	[CVOL_ATTR_SIZE]	= { .type = NLA_U64 },
 	[CVOL_ATTR_LBS]		= { .type = NLA_U32 },
@@ -136,13 +137,12 @@ void cvol_genl_event(u8 cmd, struct cvol_dev *dev)
 			  GFP_KERNEL);
 }
 
-static int cvol_reply_dev(struct genl_info *info, struct cvol_dev *dev)
+/* Reply with @dev's attributes in @skb (allocated by the caller; consumed). */
+static int cvol_reply_dev_skb(struct sk_buff *skb, struct genl_info *info,
+			      struct cvol_dev *dev)
 {
-	struct sk_buff *skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	int ret;
 
-	if (!skb)
-		return -ENOMEM;
 	ret = cvol_fill_dev(skb, dev, info->snd_portid, info->snd_seq, 0,
 			    CVOL_CMD_DEV_GET, true);
 	if (ret) {
@@ -150,6 +150,15 @@ static int cvol_reply_dev(struct genl_info *info, struct cvol_dev *dev)
 		return ret;
 	}
 	return genlmsg_reply(skb, info);
+}
+
+static int cvol_reply_dev(struct genl_info *info, struct cvol_dev *dev)
+{
+	struct sk_buff *skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!skb)
+		return -ENOMEM;
+	return cvol_reply_dev_skb(skb, info, dev);
 }
 
 static int cvol_nl_get_features(struct sk_buff *skb, struct genl_info *info)
@@ -174,106 +183,150 @@ static int cvol_nl_get_features(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-static int cvol_check_name(struct genl_info *info, int attr, const char **out)
+static int cvol_check_name(struct nlattr **a, int attr, const char **out,
+			   struct netlink_ext_ack *extack)
 {
-	struct nlattr *a = info->attrs[attr];
-
-	if (!a) {
+	if (!a[attr]) {
 		*out = NULL;
 		return 0;
 	}
-	if (!cvol_name_valid(nla_data(a))) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
+	if (!cvol_name_valid(nla_data(a[attr]))) {
+		NL_SET_ERR_MSG_ATTR(extack, a[attr],
 				    "name must be 1..63 of [A-Za-z0-9._-], not starting with . or -");
 		return -EINVAL;
 	}
-	*out = nla_data(a);
+	*out = nla_data(a[attr]);
 	return 0;
 }
 
-static int cvol_nl_dev_add(struct sk_buff *skb, struct genl_info *info)
+/**
+ * cvol_nl_parse_add() - DEV_ADD's attributes to device parameters
+ * @a: attributes, already validated against cvol_genl_policy
+ * @p: out: the parameters, defaults filled in
+ * @extack: names the attribute at fault
+ *
+ * What the policy cannot express: required attributes, the block size,
+ * the size against it, limits set by module parameters, unknown feature
+ * bits and names.  Touches no device (the KUnit suite cvol_genl drives
+ * every combination through it).
+ *
+ * Return: 0, -EINVAL, -ERANGE (id or queue count over the module's
+ * limit) or -EOPNOTSUPP (unknown feature).
+ */
+int cvol_nl_parse_add(struct nlattr **a, struct cvol_add_params *p,
+		      struct netlink_ext_ack *extack)
 {
-	struct cvol_add_params p = {
+	static const int required[] = {
+		CVOL_ATTR_SIZE, CVOL_ATTR_OBJ_ORDER, CVOL_ATTR_POOL,
+		CVOL_ATTR_VOLUME,
+	};
+	unsigned int i;
+	int ret;
+
+	*p = (struct cvol_add_params) {
 		.id = -1, .lbs = 512, .nr_queues = 1, .depth = 64,
 		.features = CVOL_F_ALL,
 	};
-	struct nlattr **a = info->attrs;
-	const char *why = NULL;
-	struct cvol_dev *dev;
-	int ret;
-
-	if (GENL_REQ_ATTR_CHECK(info, CVOL_ATTR_SIZE) ||
-	    GENL_REQ_ATTR_CHECK(info, CVOL_ATTR_OBJ_ORDER) ||
-	    GENL_REQ_ATTR_CHECK(info, CVOL_ATTR_POOL) ||
-	    GENL_REQ_ATTR_CHECK(info, CVOL_ATTR_VOLUME))
-		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(required); i++)
+		if (NL_REQ_ATTR_CHECK(extack, NULL, a, required[i]))
+			return -EINVAL;
 	if (a[CVOL_ATTR_DEV_ID]) {
 		u32 id = nla_get_u32(a[CVOL_ATTR_DEV_ID]);
 
 		if (id >= cvol_max_devices) {
-			NL_SET_ERR_MSG_ATTR(info->extack, a[CVOL_ATTR_DEV_ID],
+			NL_SET_ERR_MSG_ATTR(extack, a[CVOL_ATTR_DEV_ID],
 					    "device id not below max_devices");
 			return -ERANGE;
 		}
-		p.id = id;
+		p->id = id;
 	}
 	if (a[CVOL_ATTR_LBS]) {
-		p.lbs = nla_get_u32(a[CVOL_ATTR_LBS]);
-		if (!cvol_lbs_valid(p.lbs)) {
-			NL_SET_ERR_MSG_ATTR(info->extack, a[CVOL_ATTR_LBS],
+		p->lbs = nla_get_u32(a[CVOL_ATTR_LBS]);
+		if (!cvol_lbs_valid(p->lbs)) {
+			NL_SET_ERR_MSG_ATTR(extack, a[CVOL_ATTR_LBS],
 					    "logical block size must be 512 or 4096");
 			return -EINVAL;
 		}
 	}
-	p.size = nla_get_u64(a[CVOL_ATTR_SIZE]);
-	if (!cvol_size_valid(p.size, p.lbs)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a[CVOL_ATTR_SIZE],
+	p->size = nla_get_u64(a[CVOL_ATTR_SIZE]);
+	if (!cvol_size_valid(p->size, p->lbs)) {
+		NL_SET_ERR_MSG_ATTR(extack, a[CVOL_ATTR_SIZE],
 				    "size must be a non-zero multiple of the block size, at most 1 PiB");
 		return -EINVAL;
 	}
-	p.order = nla_get_u8(a[CVOL_ATTR_OBJ_ORDER]);
+	p->order = nla_get_u8(a[CVOL_ATTR_OBJ_ORDER]);
 	if (a[CVOL_ATTR_NR_QUEUES]) {
-		p.nr_queues = nla_get_u16(a[CVOL_ATTR_NR_QUEUES]);
-		if (p.nr_queues > cvol_max_queues) {
-			NL_SET_ERR_MSG_ATTR(info->extack,
-					    a[CVOL_ATTR_NR_QUEUES],
+		p->nr_queues = nla_get_u16(a[CVOL_ATTR_NR_QUEUES]);
+		if (p->nr_queues > cvol_max_queues) {
+			NL_SET_ERR_MSG_ATTR(extack, a[CVOL_ATTR_NR_QUEUES],
 					    "more queues than max_queues");
 			return -ERANGE;
 		}
 	}
 	if (a[CVOL_ATTR_QUEUE_DEPTH])
-		p.depth = nla_get_u16(a[CVOL_ATTR_QUEUE_DEPTH]);
+		p->depth = nla_get_u16(a[CVOL_ATTR_QUEUE_DEPTH]);
 	if (a[CVOL_ATTR_FLAGS])
-		p.flags = nla_get_u32(a[CVOL_ATTR_FLAGS]);
+		p->flags = nla_get_u32(a[CVOL_ATTR_FLAGS]);
 	if (a[CVOL_ATTR_TIMEOUT])
-		p.timeout = nla_get_u32(a[CVOL_ATTR_TIMEOUT]);
+		p->timeout = nla_get_u32(a[CVOL_ATTR_TIMEOUT]);
 	if (a[CVOL_ATTR_FEATURES]) {
-		p.features = nla_get_u64(a[CVOL_ATTR_FEATURES]);
-		if (p.features & ~CVOL_F_ALL) {
-			NL_SET_ERR_MSG_ATTR(info->extack,
-					    a[CVOL_ATTR_FEATURES],
+		p->features = nla_get_u64(a[CVOL_ATTR_FEATURES]);
+		if (p->features & ~CVOL_F_ALL) {
+			NL_SET_ERR_MSG_ATTR(extack, a[CVOL_ATTR_FEATURES],
 					    "unsupported feature requested");
 			return -EOPNOTSUPP;
 		}
 	}
-	ret = cvol_check_name(info, CVOL_ATTR_POOL, &p.pool);
+	ret = cvol_check_name(a, CVOL_ATTR_POOL, &p->pool, extack);
 	if (!ret)
-		ret = cvol_check_name(info, CVOL_ATTR_VOLUME, &p.volume);
+		ret = cvol_check_name(a, CVOL_ATTR_VOLUME, &p->volume, extack);
 	if (!ret)
-		ret = cvol_check_name(info, CVOL_ATTR_SNAP, &p.snap);
+		ret = cvol_check_name(a, CVOL_ATTR_SNAP, &p->snap, extack);
+	return ret;
+}
+
+static int cvol_nl_dev_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cvol_add_params p;
+	const char *why = NULL;
+	struct sk_buff *reply;
+	struct cvol_dev *dev;
+	u32 id;
+	int ret;
+
+	ret = cvol_nl_parse_add(info->attrs, &p, info->extack);
 	if (ret)
 		return ret;
 
+	/*
+	 * The reply is allocated first: a device the caller never hears of
+	 * would be a leak, so once added, only a failed delivery can undo it.
+	 */
+	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
 	ret = cvol_dev_add(&p, &dev, &why);
 	if (ret) {
 		cvol_extack(info->extack, why, NULL);
-		return ret;
+		goto free_reply;
 	}
+	id = dev->id;
 	cvol_genl_event(CVOL_CMD_EVT_ADDED, dev);
 	pr_info("cvol%u: added %s/%s%s%s, %llu bytes, %u queues\n", dev->id,
 		dev->pool, dev->volume, dev->snap[0] ? "@" : "", dev->snap,
 		dev->size, dev->nr_queues);
-	return cvol_reply_dev(info, dev);
+	ret = cvol_reply_dev_skb(reply, info, dev);
+	if (ret) {
+		/* the caller sees the error: take back what it cannot know */
+		pr_info("cvol%u: reply to DEV_ADD failed (%d), removing\n", id,
+			ret);
+		cvol_dev_remove(id, true, &why);
+	}
+	return ret;
+
+free_reply:
+	nlmsg_free(reply);
+	return ret;
 }
 
 static int cvol_nl_dev_remove(struct sk_buff *skb, struct genl_info *info)
@@ -409,7 +462,7 @@ static struct genl_family cvol_genl_family __ro_after_init = {
 	.name		= CVOL_GENL_NAME,
 	.version	= CVOL_GENL_VERSION,
 	.maxattr	= CVOL_ATTR_MAX,
-	.policy		= cvol_policy,
+	.policy		= cvol_genl_policy,
 	.module		= THIS_MODULE,
 	.ops		= cvol_genl_ops,
 	.n_ops		= ARRAY_SIZE(cvol_genl_ops),

@@ -38,6 +38,7 @@ static int __init cvol_init(void)
 	ret = cvol_genl_init();
 	if (ret)
 		goto err_ctl;
+	cvol_kunit_run();
 	return 0;
 
 err_ctl:
@@ -49,6 +50,7 @@ err_dev:
 
 static void __exit cvol_exit(void)
 {
+	cvol_kunit_exit();
 	cvol_genl_exit();
 	cvol_dev_remove_all();
 	cvol_ctl_exit();

@@ -62,6 +62,15 @@ class NlError(Exception):
                            self.msg or os.strerror(self.err))
 
 
+class Lost(NlError):
+    """ENOBUFS on the socket: the ack of a request was lost; replies
+    holds the answers that did arrive (a DEV_ADD's new device, say)."""
+
+    def __init__(self, replies):
+        super().__init__(errno.ENOBUFS, "socket: ack lost")
+        self.replies = replies
+
+
 def attr(atype, payload):
     a = struct.pack("HH", 4 + len(payload), atype) + payload
     return a + b"\0" * ((4 - len(a) % 4) % 4)
@@ -102,30 +111,48 @@ class Genl:
                           0) + body
         self.sock.send(msg)
         replies = []
-        while True:
-            data = self.sock.recv(65536)
-            while len(data) >= 16:
-                mlen, mtype, mflags, seq, _ = struct.unpack_from("IHHII",
-                                                                 data)
-                payload = data[16:mlen]
-                data = data[(mlen + 3) & ~3:]
-                if seq != self.seq:
+        lost = None
+        try:
+            while True:
+                try:
+                    data = self.sock.recv(65536)
+                except socket.timeout:
+                    if lost is None:
+                        raise
+                    # the ack was the message dropped: what came is all
+                    raise Lost(replies)
+                except OSError as e:
+                    # ENOBUFS: the kernel dropped a message for this socket
+                    # (the reply or the ack); what is queued is still valid
+                    if e.errno != errno.ENOBUFS or lost is not None:
+                        raise
+                    lost = e
+                    self.sock.settimeout(1)
                     continue
-                if mtype == NLMSG_DONE:
-                    return replies
-                if mtype == NLMSG_ERROR:
-                    err = -struct.unpack_from("i", payload)[0]
-                    if err == 0:
+                while len(data) >= 16:
+                    mlen, mtype, mflags, seq, _ = struct.unpack_from("IHHII",
+                                                                     data)
+                    payload = data[16:mlen]
+                    data = data[(mlen + 3) & ~3:]
+                    if seq != self.seq:
+                        continue
+                    if mtype == NLMSG_DONE:
                         return replies
-                    off = 4 + (16 if mflags & NLM_F_CAPPED else
-                               struct.unpack_from("I", payload, 4)[0])
-                    text = ""
-                    if mflags & NLM_F_ACK_TLVS:
-                        tlv = parse_attrs(payload[(off + 3) & ~3:])
-                        text = tlv.get(NLMSGERR_ATTR_MSG,
-                                       b"").rstrip(b"\0").decode()
-                    raise NlError(err, text)
-                replies.append(payload[4:])
+                    if mtype == NLMSG_ERROR:
+                        err = -struct.unpack_from("i", payload)[0]
+                        if err == 0:
+                            return replies
+                        off = 4 + (16 if mflags & NLM_F_CAPPED else
+                                   struct.unpack_from("I", payload, 4)[0])
+                        text = ""
+                        if mflags & NLM_F_ACK_TLVS:
+                            tlv = parse_attrs(payload[(off + 3) & ~3:])
+                            text = tlv.get(NLMSGERR_ATTR_MSG,
+                                           b"").rstrip(b"\0").decode()
+                        raise NlError(err, text)
+                    replies.append(payload[4:])
+        finally:
+            self.sock.settimeout(30)
 
     def add(self, pool, volume, size, order=16, queues=2, depth=16):
         attrs = (attr(CVOL_ATTR_SIZE, struct.pack("Q", size)) +
@@ -135,7 +162,13 @@ class Genl:
                  attr(CVOL_ATTR_TIMEOUT, struct.pack("I", 30)) +
                  attr(CVOL_ATTR_POOL, pool.encode() + b"\0") +
                  attr(CVOL_ATTR_VOLUME, volume.encode() + b"\0"))
-        msgs = self.request(self.family, CVOL_CMD_DEV_ADD, attrs)
+        try:
+            msgs = self.request(self.family, CVOL_CMD_DEV_ADD, attrs)
+        except Lost as e:
+            # the device exists when its reply arrived; the ack is moot
+            if not e.replies:
+                raise
+            msgs = e.replies
         return struct.unpack("I", parse_attrs(msgs[0])[CVOL_ATTR_DEV_ID])[0]
 
     def remove(self, dev_id):
