@@ -56,12 +56,23 @@ struct fstore {
 	/* serialises meta_cas of objects hashing to one stripe in-process */
 	pthread_mutex_t meta_mu[FSTORE_META_STRIPES];
 
-	/* protects dirty, ndirty, cap_dirty, lost, dir_dirty and locks */
+	/*
+	 * protects dirty, ndirty, cap_dirty, lost, dir_dirty, meta_pending,
+	 * meta_gen and locks
+	 */
 	pthread_mutex_t mu;
 	char **dirty; /* oids written since the last flush */
 	size_t ndirty, cap_dirty;
 	bool lost; /* an oid did not fit in dirty: flush syncs the fs */
 	bool dir_dirty[FSTORE_FANOUT]; /* entries created/removed there */
+	/*
+	 * A meta_cas() renamed its object into place but could not fsync the
+	 * directory: that directory is in dir_dirty, and no later meta_cas()
+	 * runs before it is synced (metadata stays durable in order).
+	 * meta_gen counts such events, so a sync only clears what it saw.
+	 */
+	bool meta_pending;
+	uint64_t meta_gen;
 	struct fstore_lock *locks;
 };
 
@@ -615,12 +626,55 @@ static int fstore_meta_read(void *priv, const char *oid, void *buf,
 	return fstore_meta_get(priv, oid, buf, cap, len, version);
 }
 
+/*
+ * fsync every directory in dir_dirty; what fails (and what was not
+ * reached) stays marked for the next try.  Clears meta_pending when no
+ * meta_cas() deferred a directory meanwhile.
+ */
+static int fstore_sync_dirs(struct fstore *fs)
+{
+	bool dirs[FSTORE_FANOUT];
+	uint64_t gen;
+	char sub[8];
+	size_t i;
+	int fd, ret = 0;
+
+	pthread_mutex_lock(&fs->mu);
+	memcpy(dirs, fs->dir_dirty, sizeof(dirs));
+	memset(fs->dir_dirty, 0, sizeof(fs->dir_dirty));
+	gen = fs->meta_gen;
+	pthread_mutex_unlock(&fs->mu);
+
+	for (i = 0; i < FSTORE_FANOUT && !ret; i++) {
+		if (!dirs[i])
+			continue;
+		snprintf(sub, sizeof(sub), "%02zx", i);
+		fd = openat(fs->rootfd, sub, O_RDONLY | O_DIRECTORY |
+					     O_CLOEXEC);
+		if (fd < 0 || fsync(fd))
+			ret = cvol_seterr(-errno, "fsync %s/%s: %s", fs->root,
+					  sub, strerror(errno));
+		else
+			dirs[i] = false;
+		if (fd >= 0)
+			close(fd);
+	}
+	pthread_mutex_lock(&fs->mu);
+	for (i = 0; i < FSTORE_FANOUT; i++)
+		fs->dir_dirty[i] |= dirs[i];
+	if (!ret && fs->meta_gen == gen)
+		fs->meta_pending = false;
+	pthread_mutex_unlock(&fs->mu);
+	return ret;
+}
+
 static int fstore_meta_cas(void *priv, const char *oid, const void *buf,
 			   size_t len, uint64_t expect, uint64_t *version)
 {
 	struct fstore *fs = priv;
 	char p[CVOL_OID_MAX + 8], tmp[CVOL_OID_MAX + 64], sub[8];
 	uint64_t cur = 0, v;
+	bool pending;
 	int fd, dfd, ret;
 
 	ret = fstore_path(oid, p, sizeof(p));
@@ -629,6 +683,15 @@ static int fstore_meta_cas(void *priv, const char *oid, const void *buf,
 	ret = fstore_meta_lock(fs, oid, true);
 	if (ret)
 		return ret;
+	/* an earlier replacement's directory first: metadata stays in order */
+	pthread_mutex_lock(&fs->mu);
+	pending = fs->meta_pending;
+	pthread_mutex_unlock(&fs->mu);
+	if (pending) {
+		ret = fstore_sync_dirs(fs);
+		if (ret)
+			goto out_unlock;
+	}
 	ret = fstore_meta_get(fs, oid, NULL, 0, NULL, &cur);
 	if (ret == -ENOENT)
 		cur = 0;
@@ -664,14 +727,22 @@ static int fstore_meta_cas(void *priv, const char *oid, const void *buf,
 		ret = cvol_seterr(ret, "replace %s: %s", oid, strerror(-ret));
 		goto out_unlock;
 	}
+	/*
+	 * The new version is in place whatever happens now, so it is what
+	 * the caller must know.  If its directory cannot be synced, the next
+	 * meta_cas() or flush does that first and fails while it cannot.
+	 */
+	*version = cur + 1;
 	dfd = openat(fs->rootfd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd))
-		ret = cvol_seterr(-errno, "fsync %s/%s: %s", fs->root, sub,
-				  strerror(errno));
+	if (dfd < 0 || fsync(dfd)) {
+		pthread_mutex_lock(&fs->mu);
+		fs->dir_dirty[fstore_hash(oid) % FSTORE_FANOUT] = true;
+		fs->meta_pending = true;
+		fs->meta_gen++;
+		pthread_mutex_unlock(&fs->mu);
+	}
 	if (dfd >= 0)
 		close(dfd);
-	if (!ret)
-		*version = cur + 1;
 out_unlock:
 	fstore_meta_lock(fs, oid, false);
 	return ret;
@@ -680,8 +751,7 @@ out_unlock:
 static int fstore_flush(void *priv)
 {
 	struct fstore *fs = priv;
-	bool dirs[FSTORE_FANOUT];
-	char p[CVOL_OID_MAX + 8], sub[8];
+	char p[CVOL_OID_MAX + 8];
 	char **dirty;
 	size_t i, n;
 	bool lost;
@@ -694,8 +764,6 @@ static int fstore_flush(void *priv)
 	fs->dirty = NULL;
 	fs->ndirty = fs->cap_dirty = 0;
 	fs->lost = false;
-	memcpy(dirs, fs->dir_dirty, sizeof(dirs));
-	memset(fs->dir_dirty, 0, sizeof(fs->dir_dirty));
 	pthread_mutex_unlock(&fs->mu);
 
 	for (i = 0; i < n; i++) {
@@ -725,25 +793,7 @@ static int fstore_flush(void *priv)
 		fs->lost = true;
 		pthread_mutex_unlock(&fs->mu);
 	}
-	if (ret) {
-		pthread_mutex_lock(&fs->mu);
-		for (i = 0; i < FSTORE_FANOUT; i++)
-			fs->dir_dirty[i] |= dirs[i];
-		pthread_mutex_unlock(&fs->mu);
-	}
-	for (i = 0; i < FSTORE_FANOUT && !ret; i++) {
-		if (!dirs[i])
-			continue;
-		snprintf(sub, sizeof(sub), "%02zx", i);
-		fd = openat(fs->rootfd, sub, O_RDONLY | O_DIRECTORY |
-					     O_CLOEXEC);
-		if (fd < 0 || fsync(fd))
-			ret = cvol_seterr(-errno, "fsync %s/%s: %s", fs->root,
-					  sub, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
-	return ret;
+	return ret ? ret : fstore_sync_dirs(fs);
 }
 
 static int fstore_lock(void *priv, const char *name, const char *cookie,
