@@ -1,17 +1,30 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The guest lane runs inside the QEMU guest of scripts/vm-run: the stock
-# kernel, hostname cvol-guest, lo up, the repository at its host path, a
+# kernel (the debug lane: the debug kernel, with the cvol.ko built for
+# it), hostname cvol-guest, lo up, the repository at its host path, a
 # writable overlay root, fresh /proc, /sys, /dev, /tmp, debugfs, and the
 # kernel log markers of cvol_kmsg reach dmesg.
 . "$CVOL_TOP/tests/common.sh"
 
 cvol_need_guest
 cvol_expect_eq "hostname" "$(hostname)" cvol-guest
-cvol_expect_eq "CVOL_LANE" "$CVOL_LANE" guest
-kver=$(dpkg-query -W -f='${Depends}' linux-image-amd64 |
-	sed -n 's/^linux-image-\([^ ,]*\).*/\1/p')
-cvol_expect_eq "guest kernel" "$(uname -r)" "$kver"
+case $CVOL_LANE in
+guest)
+	kver=$(dpkg-query -W -f='${Depends}' linux-image-amd64 |
+		sed -n 's/^linux-image-\([^ ,]*\).*/\1/p')
+	cvol_expect_eq "guest kernel" "$(uname -r)" "$kver"
+	;;
+debug)
+	[ -f "${CVOL_MODULE:-}" ] || cvol_fail "CVOL_MODULE not set in the debug lane"
+	cvol_expect_eq "guest kernel is the one cvol.ko was built for" \
+		"$(uname -r)" "$(modinfo -F vermagic "$CVOL_MODULE" | cut -d' ' -f1)"
+	grep -q '^CONFIG_KASAN=y' "/lib/modules/$(uname -r)/build/.config" 2>/dev/null ||
+		[ -d /sys/kernel/debug/kunit ] ||
+		cvol_fail "the debug kernel has neither KASAN config nor KUnit"
+	;;
+*) cvol_fail "CVOL_LANE: got '$CVOL_LANE', want guest or debug" ;;
+esac
 case $(cat /sys/class/net/lo/operstate) in
 unknown | up) ;;
 *) cvol_fail "lo is not up: $(cat /sys/class/net/lo/operstate)" ;;
