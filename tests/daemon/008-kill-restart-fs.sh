@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # ext4 on a cvol device, mounted, under fio with crc32c verification and
 # fsyncs: cvold is killed with SIGKILL three times and restarted each
-# time.  fio sees no error and verifies every block, the kernel counts
-# requeued requests, a file written before the kills keeps its checksum,
-# and after unmount fsck -fn finds the filesystem clean.
+# time.  fio sees no error and verifies every block (the requests the
+# kills caught in cvold are requeued), a file written before the kills
+# keeps its checksum, and after unmount fsck -fn finds the filesystem
+# clean.
 . "$CVOL_TOP/tests/common.sh"
 . "$CVOL_TOP/tests/daemon/lib.sh"
 
@@ -50,10 +51,9 @@ wait "$fio_pid" ||
 	cvol_fail "fio failed: $(grep -i -m3 'err\|verify' "$CVOL_TMP/fio")"
 grep -q "err= 0" "$CVOL_TMP/fio" || cvol_fail "fio reported errors"
 
-requeues=$(cvol_requeues "$name")
-echo "requeued requests: $requeues"
-[ "$requeues" -gt 0 ] ||
-	cvol_fail "no request was requeued: the kills hit no request in flight"
+# informative only: whether a kill finds requests handed out but not
+# completed is timing (the cvol_ring KUnit suite tests requeueing itself)
+echo "requeued requests: $(cvol_requeues "$name")"
 cvol_expect_eq "file written before the kills" "$(cvol_sum "$mnt/before")" \
 	"$want"
 umount "$mnt" || cvol_fail "umount failed"
