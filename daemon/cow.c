@@ -412,18 +412,16 @@ int cvol_vol_flush_locked(struct cvol_vol *vol)
 
 		if (!snap[c])
 			continue;
+		cvol_chunk_oid(oid, sizeof(oid), lm->id, c);
+		ret = cvol_ro_compat_check(snap[c]->ro_compat, oid);
+		if (ret)
+			break;
 		buf = malloc(CVOL_CHUNK_SIZE);
 		if (!buf) {
 			ret = cvol_seterr(-ENOMEM, "out of memory");
 			break;
 		}
 		cvol_chunk_encode(lm->id, c, snap[c]->e, buf);
-		cvol_chunk_oid(oid, sizeof(oid), lm->id, c);
-		ret = cvol_ro_compat_check(snap[c]->ro_compat, oid);
-		if (ret) {
-			free(buf);
-			break;
-		}
 		ret = st->ops->meta_cas(st->priv, oid, buf, CVOL_CHUNK_SIZE,
 					snap[c]->version, &nver);
 		free(buf);

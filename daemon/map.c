@@ -225,7 +225,6 @@ int cvol_lmap_commit(struct cvol_pool *pool, struct cvol_lmap *lm)
 		 * Store I/O under the map lock: other users of this layer
 		 * wait for one small metadata write, never for data.
 		 */
-		cvol_chunk_oid(oid, sizeof(oid), lm->id, c);
 		ret = pool->st->ops->meta_cas(pool->st->priv, oid, buf,
 					      CVOL_CHUNK_SIZE, ver, &nver);
 		if (ret)

@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -16,6 +18,21 @@
 #include "cvold-int.h"
 
 #define CVOL_CONTROL_PATH "/dev/" CVOL_CONTROL_NAME
+
+/* log one line about queue @q, prefixed "cvolN (pool/vol): queue Q: " */
+static void __attribute__((format(printf, 2, 3)))
+queue_log(const struct cvold_queue *q, const char *fmt, ...)
+{
+	const struct cvold_dev *dev = q->dev;
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cvold_log("cvol%u (%s/%s): queue %u: %s", dev->info.dev_id,
+		  dev->info.pool, dev->info.vol, q->index, msg);
+}
 
 static int serve_desc(struct cvold_queue *q, const struct cvol_desc *d)
 {
@@ -57,9 +74,7 @@ static void *queue_thread(void *arg)
 	ready = malloc(nr * sizeof(*ready));
 	done = malloc(nr * sizeof(*done));
 	if (!ready || !done) {
-		cvold_log("cvol%u (%s/%s): queue %u: out of memory",
-			  dev->info.dev_id, dev->info.pool, dev->info.vol,
-			  q->index);
+		queue_log(q, "out of memory");
 		goto out_free;
 	}
 	/*
@@ -90,17 +105,12 @@ static void *queue_thread(void *arg)
 				/* nothing was committed: retry the same batch
 				 * once the kernel has memory again */
 				if (nomem++ == 0)
-					cvold_log("cvol%u (%s/%s): queue %u: commit/fetch: out of kernel memory, retrying",
-						  dev->info.dev_id,
-						  dev->info.pool,
-						  dev->info.vol, q->index);
+					queue_log(q, "commit/fetch: out of kernel memory, retrying");
 				usleep(nomem < 100 ? 1000 : 10000);
 				continue;
 			}
 			if (errno != ENODEV)
-				cvold_log("cvol%u (%s/%s): queue %u: commit/fetch: %s",
-					  dev->info.dev_id, dev->info.pool,
-					  dev->info.vol, q->index,
+				queue_log(q, "commit/fetch: %s",
 					  strerror(errno));
 			break;
 		}
