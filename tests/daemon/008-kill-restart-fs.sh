@@ -17,7 +17,7 @@ cvol_start_daemon
 cvol_create kfs $((128 << 20)) 16
 dev=$(cvol_attach kfs)
 name=${dev#/dev/}
-cvol_at_exit "[ -e $dev ] && cvol_req '{\"op\":\"dev.detach\",\"dev_id\":${name#cvol},\"force\":true}' >/dev/null"
+cvol_detach_at_exit "$dev"
 mkfs.ext4 -q -F "$dev" || cvol_fail "mkfs.ext4 failed"
 mnt=$CVOL_TMP/mnt
 mkdir -p "$mnt"

@@ -60,6 +60,13 @@ cvol_detach()
 	cvol_ok "{\"op\":\"dev.detach\",\"dev_id\":$id,\"force\":${2:-false}}" >/dev/null
 }
 
+# cvol_detach_at_exit PATH: when the test exits, force-detach device
+# PATH (/dev/cvolN) if it is still there
+cvol_detach_at_exit()
+{
+	cvol_at_exit "[ -e $1 ] && cvol_req '{\"op\":\"dev.detach\",\"dev_id\":${1#/dev/cvol},\"force\":true}' >/dev/null"
+}
+
 # cvol_need_daemon: skip unless cvold is built and cvol.ko loads
 cvol_need_daemon()
 {

@@ -32,7 +32,7 @@ cvol_at_exit cvol_stop_daemon
 cvol_create fmr $((16 << 20)) 16
 dev=$(cvol_attach fmr)
 id=${dev#/dev/cvol}
-cvol_at_exit "[ -e $dev ] && cvol_req '{\"op\":\"dev.detach\",\"dev_id\":$id,\"force\":true}'"
+cvol_detach_at_exit "$dev"
 head -c $((1 << 20)) /dev/urandom >"$CVOL_TMP/pattern"
 want=$(cvol_sum "$CVOL_TMP/pattern")
 dd if="$CVOL_TMP/pattern" of="$dev" bs=64K oflag=direct conv=fsync \

@@ -21,7 +21,7 @@ cvol_at_exit cvol_stop_daemon
 cvol_create fsi $((16 << 20)) 16
 dev=$(cvol_attach fsi)
 id=${dev#/dev/cvol}
-cvol_at_exit "[ -e $dev ] && cvol_req '{\"op\":\"dev.detach\",\"dev_id\":$id,\"force\":true}'"
+cvol_detach_at_exit "$dev"
 head -c $((1 << 20)) /dev/urandom >"$CVOL_TMP/old"
 head -c $((1 << 20)) /dev/urandom >"$CVOL_TMP/new"
 want_old=$(cvol_sum "$CVOL_TMP/old")

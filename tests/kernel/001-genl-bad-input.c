@@ -222,15 +222,11 @@ static void round_trip(void)
 
 int main(void)
 {
-	if (geteuid()) {
-		printf("SKIP: needs root\n");
-		return 4;
-	}
-	if (access("/sys/module/cvol", F_OK) &&
-	    system("insmod \"${CVOL_MODULE:-$CVOL_TOP/kernel/cvol.ko}\"")) {
-		printf("FAIL: cannot load cvol.ko\n");
-		return 1;
-	}
+	int ret;
+
+	ret = t_need_module();
+	if (ret)
+		return ret;
 	if (t_nl_open()) {
 		printf("FAIL: cvol genl family not found\n");
 		return 1;

@@ -144,17 +144,11 @@ static int run(const char *what, int (*fn)(void))
 
 int main(void)
 {
-	int bad = 0;
+	int bad = 0, ret;
 
-	if (geteuid()) {
-		printf("SKIP: needs root to drop privileges\n");
-		return 4;
-	}
-	if (access("/sys/module/cvol", F_OK) &&
-	    system("insmod \"${CVOL_MODULE:-$CVOL_TOP/kernel/cvol.ko}\"")) {
-		printf("FAIL: cannot load cvol.ko\n");
-		return 1;
-	}
+	ret = t_need_module();
+	if (ret)
+		return ret;
 	/* world-accessible for a moment, so that the driver's check runs */
 	if (chmod(CONTROL, 0666)) {
 		printf("FAIL: chmod: %s\n", strerror(errno));

@@ -124,15 +124,9 @@ int main(void)
 	ssize_t n;
 	double secs;
 
-	if (geteuid()) {
-		printf("SKIP: needs root\n");
-		return 4;
-	}
-	if (access("/sys/module/cvol", F_OK) &&
-	    system("insmod \"${CVOL_MODULE:-$CVOL_TOP/kernel/cvol.ko}\"")) {
-		printf("FAIL: cannot load cvol.ko\n");
-		return 1;
-	}
+	ret = t_need_module();
+	if (ret)
+		return ret;
 	if (t_nl_open() || ev_open()) {
 		printf("FAIL: cvol genl family or events group not found\n");
 		return 1;

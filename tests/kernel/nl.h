@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/cvol.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -49,6 +50,25 @@ struct t_reply {
 	long long dev_id;
 	int state;
 };
+
+/*
+ * t_need_module() - root, and cvol.ko loaded (the lane's $CVOL_MODULE, else
+ * the tree's).  Return: 0, or the exit status after saying why: 4 (skip,
+ * not root) or 1 (the module would not load).
+ */
+static int t_need_module(void)
+{
+	if (geteuid()) {
+		printf("SKIP: needs root\n");
+		return 4;
+	}
+	if (access("/sys/module/cvol", F_OK) &&
+	    system("insmod \"${CVOL_MODULE:-$CVOL_TOP/kernel/cvol.ko}\"")) {
+		printf("FAIL: cannot load cvol.ko\n");
+		return 1;
+	}
+	return 0;
+}
 
 static struct nl_sock *t_sk;
 static int t_family;
