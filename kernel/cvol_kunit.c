@@ -1444,6 +1444,29 @@ static u16 genl_blamed(const struct netlink_ext_ack *extack)
 }
 
 /*
+ * @attrs (up to GA_END) put in a new skb and parsed as genetlink parses a
+ * request: strictly, against cvol_genl_policy.  *@err gets the parse's
+ * result; @tb points into the skb, which the caller frees.
+ */
+static struct sk_buff *genl_build(struct kunit *test,
+				  const struct genl_attr *attrs,
+				  struct nlattr **tb,
+				  struct netlink_ext_ack *extack, int *err)
+{
+	const struct genl_attr *a;
+	struct sk_buff *skb;
+
+	skb = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	for (a = attrs; a->kind != GA_END; a++)
+		KUNIT_ASSERT_EQ(test, genl_put(skb, a), 0);
+	*err = __nla_parse(tb, CVOL_ATTR_MAX, (struct nlattr *)skb->data,
+			   skb->len, cvol_genl_policy, NL_VALIDATE_STRICT,
+			   extack);
+	return skb;
+}
+
+/*
  * One DEV_ADD request: its attributes parsed as genetlink does (strict
  * validation against cvol_genl_policy), then through cvol_nl_parse_add;
  * the error and the attribute blamed must be the ones the table names,
@@ -1456,18 +1479,10 @@ static void cvol_genl_add(struct kunit *test)
 	struct nlattr *tb[CVOL_ATTR_MAX + 1];
 	struct netlink_ext_ack extack = {};
 	struct cvol_add_params p;
-	const struct genl_attr *a;
 	struct sk_buff *skb;
 	int ret;
 
-	skb = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, skb);
-	for (a = c->attrs; a->kind != GA_END; a++)
-		KUNIT_ASSERT_EQ(test, genl_put(skb, a), 0);
-
-	ret = __nla_parse(tb, CVOL_ATTR_MAX, (struct nlattr *)skb->data,
-			  skb->len, cvol_genl_policy, NL_VALIDATE_STRICT,
-			  &extack);
+	skb = genl_build(test, c->attrs, tb, &extack, &ret);
 	KUNIT_EXPECT_EQ(test, ret, c->policy_err);
 	if (ret) {
 		if (c->attr)
@@ -1520,31 +1535,21 @@ static void cvol_genl_limits(struct kunit *test)
 	struct netlink_ext_ack extack = {};
 	struct cvol_add_params p;
 	struct sk_buff *skb;
+	int ret;
 	u32 id;
 	u16 nq;
 
 	for (id = cvol_max_devices - 1; id <= cvol_max_devices; id++) {
 		for (nq = cvol_max_queues; nq <= cvol_max_queues + 1; nq++) {
+			const struct genl_attr attrs[] = {
+				A_BASE, GA(CVOL_ATTR_DEV_ID, GA_U32, id),
+				GA(CVOL_ATTR_NR_QUEUES, GA_U16, nq), {},
+			};
 			int want = id < cvol_max_devices &&
 				   nq <= cvol_max_queues ? 0 : -ERANGE;
 
-			skb = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
-			KUNIT_ASSERT_NOT_NULL(test, skb);
-			KUNIT_ASSERT_EQ(test,
-					nla_put_u64_64bit(skb, CVOL_ATTR_SIZE,
-							  MIB, CVOL_ATTR_PAD) |
-					nla_put_u8(skb, CVOL_ATTR_OBJ_ORDER, 16) |
-					nla_put_string(skb, CVOL_ATTR_POOL, "p") |
-					nla_put_string(skb, CVOL_ATTR_VOLUME, "v") |
-					nla_put_u32(skb, CVOL_ATTR_DEV_ID, id) |
-					nla_put_u16(skb, CVOL_ATTR_NR_QUEUES, nq),
-					0);
-			KUNIT_ASSERT_EQ(test,
-					__nla_parse(tb, CVOL_ATTR_MAX,
-						    (struct nlattr *)skb->data,
-						    skb->len, cvol_genl_policy,
-						    NL_VALIDATE_STRICT,
-						    &extack), 0);
+			skb = genl_build(test, attrs, tb, &extack, &ret);
+			KUNIT_ASSERT_EQ(test, ret, 0);
 			KUNIT_EXPECT_EQ_MSG(test,
 					    cvol_nl_parse_add(tb, &p, &extack),
 					    want, "id %u, %u queues", id, nq);
