@@ -16,7 +16,7 @@ KVER := $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/g
 CC ?= gcc
 CFLAGS ?= -O2 -g
 WFLAGS := -Wall -Wextra -Werror -Wno-unused-parameter
-CVOL_CPPFLAGS := -D_GNU_SOURCE -Ikernel/include/uapi -Idaemon -Ilibctl/include
+CVOL_CPPFLAGS := -D_GNU_SOURCE -Ikernel/include/uapi -Idaemon -Idaemon/engine -Idaemon/store -Itests/lib -Ilibctl/include
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 PKG_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 json-c 2>/dev/null)
@@ -49,7 +49,7 @@ $(O)/tests/%: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CVOL_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WFLAGS) $(T_CFLAGS) -MMD -MP -o $@ $< $(T_LDLIBS)
 
--include $(wildcard daemon/*.mk libctl/*.mk utils/*.mk tests/*/build.mk)
+-include $(wildcard daemon/*.mk daemon/*/*.mk libctl/*.mk utils/*.mk tests/*/build.mk)
 
 userspace: $(LIBS) $(BINS)
 tests: $(HOST_TEST_BINS) $(GUEST_TEST_BINS)

@@ -7,7 +7,7 @@ CVOLD_LIBS := $(shell pkg-config --libs libnl-genl-3.0 json-c 2>/dev/null) \
 	      -lpthread
 
 # (daemon.mk is read before engine.mk: test for the engine's sources)
-ifneq ($(wildcard daemon/volume.c),)
+ifneq ($(wildcard daemon/engine/volume.c),)
 BINS += $(O)/cvold
 endif
 

@@ -5,9 +5,9 @@ FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all
 HOST_TEST_BINS += $(O)/fuzz/engine-decode
 
-$(O)/fuzz/engine-decode: tests/fuzz/engine-decode.c daemon/format.c \
-		daemon/err.c daemon/format.h
+$(O)/fuzz/engine-decode: tests/fuzz/engine-decode.c daemon/engine/format.c \
+		daemon/engine/err.c daemon/engine/format.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CVOL_CPPFLAGS) $(FUZZ_FLAGS) -Wall -Wextra -Werror \
 		-Wno-unused-parameter -o $@ tests/fuzz/engine-decode.c \
-		daemon/format.c daemon/err.c
+		daemon/engine/format.c daemon/engine/err.c

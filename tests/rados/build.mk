@@ -4,7 +4,7 @@
 RADOS_HELPERS := $(O)/tests/rados/open-errors
 RADOS_BENCH := $(O)/tests/rados/bench-rados
 
-ifneq ($(filter daemon/store-rados.c,$(ENGINE_SRCS)),)
+ifneq ($(filter daemon/store/rados.c,$(ENGINE_SRCS)),)
 HOST_TEST_BINS += $(RADOS_HELPERS) $(RADOS_BENCH)
 endif
 
@@ -15,6 +15,6 @@ $(RADOS_HELPERS): $(O)/san/libcvolengine.a
 
 # the engine level of the benchmark once the engine is in the library
 $(RADOS_BENCH): T_CFLAGS = -pthread \
-	$(if $(filter daemon/volume.c,$(ENGINE_SRCS)),-DCVOL_BENCH_ENGINE)
+	$(if $(filter daemon/engine/volume.c,$(ENGINE_SRCS)),-DCVOL_BENCH_ENGINE)
 $(RADOS_BENCH): T_LDLIBS = $(O)/libcvolengine.a -pthread $(ENGINE_LDLIBS)
 $(RADOS_BENCH): $(O)/libcvolengine.a

@@ -3,8 +3,8 @@
 STORE_TESTS := $(patsubst tests/store/%.c,$(O)/tests/store/%,\
 	$(wildcard tests/store/[0-9]*.c))
 
-# needs the store registry (daemon/store.c) in the engine library
-ifneq ($(filter daemon/store.c,$(ENGINE_SRCS)),)
+# needs the store registry (daemon/store/registry.c) in the engine library
+ifneq ($(filter daemon/store/registry.c,$(ENGINE_SRCS)),)
 HOST_TEST_BINS += $(STORE_TESTS)
 endif
 

@@ -4,13 +4,13 @@
 RADOS_HEADER := $(wildcard /usr/include/rados/librados.h)
 
 ifneq ($(RADOS_HEADER),)
-ENGINE_SRCS += daemon/store-rados.c
+ENGINE_SRCS += daemon/store/rados.c
 ENGINE_LDLIBS += -lrados
 # engine.mk expanded its prerequisites already: add ours to both archives
-$(O)/libcvolengine.a: $(O)/obj/daemon/store-rados.o
-$(O)/san/libcvolengine.a: $(O)/san/daemon/store-rados.o
+$(O)/libcvolengine.a: $(O)/obj/daemon/store/rados.o
+$(O)/san/libcvolengine.a: $(O)/san/daemon/store/rados.o
 # only the registry needs to know the driver exists
-$(O)/obj/daemon/store.o $(O)/san/daemon/store.o: \
+$(O)/obj/daemon/store/registry.o $(O)/san/daemon/store/registry.o: \
 	CVOL_CPPFLAGS += -DCVOL_HAVE_RADOS
 $(info cvol: store drivers built: file rados)
 else
