@@ -4,8 +4,10 @@
 # and all userspace into build/.  See README.md and Documentation/testing.md.
 #
 # Each component keeps its own rules in a fragment included below
-# (daemon/*.mk, libctl/*.mk, utils/*.mk, tests/<group>/build.mk);
-# fragments append to BINS, LIBS, HOST_TEST_BINS and GUEST_TEST_BINS.
+# (daemon/store/store.mk, daemon/engine/engine.mk, daemon/daemon.mk,
+# libctl/libctl.mk, utils/utils.mk, tests/<group>/build.mk); fragments
+# append to BINS, LIBS, HOST_TEST_BINS and GUEST_TEST_BINS.  RADOS=0
+# builds without the rados store driver (daemon/store/store.mk).
 
 KDIR ?= $(shell scripts/kdir)
 O := build
@@ -16,7 +18,7 @@ KVER := $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/g
 CC ?= gcc
 CFLAGS ?= -O2 -g
 WFLAGS := -Wall -Wextra -Werror -Wno-unused-parameter
-CVOL_CPPFLAGS := -D_GNU_SOURCE -Ikernel/include/uapi -Idaemon -Idaemon/engine -Idaemon/store -Itests/lib -Ilibctl/include
+CVOL_CPPFLAGS := -D_GNU_SOURCE -Ikernel/include/uapi -Idaemon -Ilibctl/include
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 PKG_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 json-c 2>/dev/null)
@@ -42,14 +44,18 @@ $(O)/san/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CVOL_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WFLAGS) $(SANFLAGS) -MMD -MP -c -o $@ $<
 
-# Test programs: tests/<group>/NNN-what.c -> build/tests/<group>/NNN-what.
+# Test programs: tests/<group>/NNN-what.c -> build/tests/<group>/NNN-what
+# (-Itests: test-only headers are included as "lib/...").
 # Host lanes link sanitized objects; a group's build.mk sets T_LDLIBS for
 # its programs with a pattern-specific variable.
 $(O)/tests/%: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CVOL_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WFLAGS) $(T_CFLAGS) -MMD -MP -o $@ $< $(T_LDLIBS)
+	$(CC) $(CVOL_CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(WFLAGS) $(T_CFLAGS) -MMD -MP -o $@ $< $(T_LDLIBS)
 
--include $(wildcard daemon/*.mk daemon/*/*.mk libctl/*.mk utils/*.mk tests/*/build.mk)
+include daemon/store/store.mk daemon/engine/engine.mk daemon/daemon.mk \
+	libctl/libctl.mk utils/utils.mk
+include tests/lib/build.mk \
+	$(filter-out tests/lib/build.mk,$(wildcard tests/*/build.mk))
 
 userspace: $(LIBS) $(BINS)
 tests: $(HOST_TEST_BINS) $(GUEST_TEST_BINS)

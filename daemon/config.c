@@ -10,7 +10,8 @@
 #include <string.h>
 
 #include "config.h"
-#include "err.h"
+#include "engine/names.h"
+#include "engine/err.h"
 
 #define CONFIG_LINE_MAX 1024
 
@@ -46,18 +47,6 @@ static char *trim(char *s)
 	while (e > s && isspace((unsigned char)e[-1]))
 		*--e = '\0';
 	return s;
-}
-
-static bool name_ok(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > 63 || s[0] == '.' || s[0] == '-')
-		return false;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
-			return false;
-	return true;
 }
 
 static int set_key(struct config_pool *p, const char *key, const char *val,
@@ -98,16 +87,19 @@ static int set_key(struct config_pool *p, const char *key, const char *val,
 /* fill conf's string fields from strs and check the section is complete */
 static int finish_pool(struct config_pool *p, const char *path)
 {
+	char names[128];
+
 	p->conf.pool = p->name;
 	p->conf.driver = p->strs[0] ? p->strs[0] : "file";
 	p->conf.path = p->strs[1];
 	p->conf.ceph_conf = p->strs[2];
 	p->conf.ceph_client = p->strs[3];
 	p->conf.ceph_pool = p->strs[4];
-	if (!cvol_store_find(p->conf.driver))
+	if (!cvol_store_known(p->conf.driver))
 		return cvol_seterr(-EINVAL,
-				   "%s: pool %s: store driver '%s' not built",
-				   path, p->name, p->conf.driver);
+				   "%s: pool %s: store driver '%s' not built (built: %s)",
+				   path, p->name, p->conf.driver,
+				   cvol_store_names(names, sizeof(names)));
 	if (!strcmp(p->conf.driver, "rados") && !p->conf.ceph_pool)
 		return cvol_seterr(-EINVAL,
 				   "%s: pool %s: rados needs ceph_pool", path,
@@ -179,7 +171,7 @@ int cvol_config_load(const char *path, struct cvol_config **out)
 			}
 			*end = '\0';
 			name = trim(s + 5);
-			if (!name_ok(name)) {
+			if (!cvol_name_valid(name)) {
 				ret = cvol_seterr(-EINVAL,
 						  "%s:%d: bad pool name '%s'",
 						  path, line, name);

@@ -22,7 +22,7 @@
 #ifndef CVOL_CONFIG_H
 #define CVOL_CONFIG_H
 
-#include "store.h"
+#include "store/store.h"
 
 struct cvol_config;
 

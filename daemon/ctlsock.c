@@ -26,22 +26,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "cvold-int.h"
-#include "err.h"
+#include "cvold.h"
+#include "engine/err.h"
 
 #define CTL_REQ_MAX 65536 /* longest request line, newline included */
 #define CTL_MAX_CLIENTS 64 /* connections served at once */
 #define CTL_SEND_TIMEOUT 5 /* seconds a reply may wait for the peer */
 #define CTL_PROGRESS_MS 200 /* least time between two progress lines */
-
-/*
- * Optional hook: the daemon's pools.  Without it pool.list reports
- * "default", the pool directories under the store root and the pools of
- * the configuration file.
- */
-int cvold_pool_list(struct cvold *d, cvol_name_cb cb, void *arg)
-	__attribute__((weak));
 
 /**
  * struct ctl_client - one connection
@@ -116,23 +107,6 @@ static void ctl_progress(void *arg, uint64_t done, uint64_t total)
 /* Request helpers                                                      */
 /* ------------------------------------------------------------------ */
 
-static bool ctl_name_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n < 1 || n > CVOL_NAME_MAX || s[0] == '.' || s[0] == '-')
-		return false;
-	for (; *s; s++) {
-		char c = *s;
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		      c == '-'))
-			return false;
-	}
-	return true;
-}
-
 /*
  * ctl_str() - string field @key of @req
  * @what: "pool", "volume name", ... for messages
@@ -157,7 +131,7 @@ static int ctl_str(json_object *req, const char *key, const char *what,
 		return cvol_seterr(-EINVAL, "field \"%s\" must be a string",
 				   key);
 	s = json_object_get_string(v);
-	if (name && !ctl_name_valid(s))
+	if (name && !cvol_name_valid(s))
 		return cvol_seterr(
 			-EINVAL,
 			"invalid %s \"%.80s\": use 1-%d characters of A-Z a-z 0-9 . _ -, not starting with . or -",
@@ -364,7 +338,7 @@ static int op_vol_info(json_object *req, json_object *rep)
 		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
 	if (!ret)
 		ret = ctl_str(req, "snap", "snapshot name", "", false, &snap);
-	if (!ret && *snap && !ctl_name_valid(snap))
+	if (!ret && *snap && !cvol_name_valid(snap))
 		ret = ctl_str(req, "snap", "snapshot name", NULL, true, &snap);
 	if (ret)
 		return ret;
@@ -577,7 +551,7 @@ static int op_dev_attach(json_object *req, json_object *rep)
 		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
 	if (!ret)
 		ret = ctl_str(req, "snap", "snapshot name", "", false, &snap);
-	if (!ret && *snap && !ctl_name_valid(snap))
+	if (!ret && *snap && !cvol_name_valid(snap))
 		ret = ctl_str(req, "snap", "snapshot name", NULL, true, &snap);
 	if (!ret)
 		ret = ctl_bool(req, "ro", &ro);
@@ -610,13 +584,6 @@ static int op_dev_detach(json_object *req, json_object *rep)
 	return cvold_detach(ctl.d, (uint32_t)id, force);
 }
 
-static const char *const ctl_state_names[] = {
-	"new",
-	"live",
-	"recovering",
-	"dying",
-};
-
 static int ctl_dev_cb(void *arg, const struct cvold_dev_info *in)
 {
 	json_object *o = json_object_new_object();
@@ -631,9 +598,7 @@ static int ctl_dev_cb(void *arg, const struct cvold_dev_info *in)
 	ctl_add(o, "ro", json_object_new_boolean(in->ro));
 	ctl_add(o, "size", json_object_new_int64((int64_t)in->size));
 	ctl_add(o, "state",
-		json_object_new_string(in->state < 4 ?
-					       ctl_state_names[in->state] :
-					       "unknown"));
+		json_object_new_string(cvol_dev_state_name(in->state)));
 	json_object_array_add(arg, o);
 	return 0;
 }
@@ -667,40 +632,13 @@ static int ctl_pool_cmp(const void *a, const void *b)
 		      json_object_get_string(*(json_object *const *)b));
 }
 
-static int ctl_pool_dirs(struct cvold *d, json_object *arr)
-{
-	struct dirent *de;
-	struct stat st;
-	DIR *dir;
-	int fd;
-
-	dir = opendir(d->store_root);
-	if (!dir)
-		return cvol_seterr(-errno, "store root %s: %s", d->store_root,
-				   strerror(errno));
-	fd = dirfd(dir);
-	while ((de = readdir(dir))) {
-		if (!ctl_name_valid(de->d_name) ||
-		    fstatat(fd, de->d_name, &st, 0) || !S_ISDIR(st.st_mode))
-			continue;
-		ctl_pool_add(arr, de->d_name);
-	}
-	closedir(dir);
-	return 0;
-}
-
 static int op_pool_list(json_object *req, json_object *rep)
 {
 	json_object *arr = json_object_new_array();
 	int ret;
 
 	ctl_add(rep, "pools", arr);
-	if (cvold_pool_list)
-		return cvold_pool_list(ctl.d, ctl_pool_add, arr);
-	ctl_pool_add(arr, "default");
-	ret = ctl_pool_dirs(ctl.d, arr);
-	if (!ret && ctl.d->config)
-		ret = cvol_config_pools(ctl.d->config, ctl_pool_add, arr);
+	ret = cvold_pool_list(ctl.d, ctl_pool_add, arr);
 	json_object_array_sort(arr, ctl_pool_cmp);
 	return ret;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * cvold private declarations: the daemon object, its devices and queue
- * threads, and the generic netlink client.  Not used by ctlsock.c.
+ * threads, and the generic netlink client.  ctlsock.c does not include it:
+ * it sees the daemon only through cvold.h.
  */
 #ifndef CVOLD_INT_H
 #define CVOLD_INT_H
@@ -14,11 +15,11 @@
 
 #include "config.h"
 #include "cvold.h"
+#include "log.h"
 
 #define CVOLD_QUEUES		2	/* hardware queues per device */
 #define CVOLD_DEPTH		64	/* requests per queue */
 
-void cvold_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct cvold_dev;
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * cvold internals shared between device management (dev.c, main.c) and the
- * control socket (ctlsock.c).
+ * The seam between cvold's core (devices, pools: dev.c, main.c) and its
+ * control socket (ctlsock.c): the only cvold header ctlsock.c includes.
  *
  * All functions are thread-safe.  They return 0 or -errno and set
  * cvol_errmsg() (err.h) on failure.
@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 struct cvold; /* the daemon: pools, devices, control socket */
 
@@ -62,6 +62,13 @@ typedef int (*cvold_dev_cb)(void *arg, const struct cvold_dev_info *info);
  * Stops and returns the first non-zero value @cb returns.
  */
 int cvold_dev_list(struct cvold *d, cvold_dev_cb cb, void *arg);
+
+/**
+ * cvold_pool_list() - call @cb with the name of every pool the daemon
+ * knows: "default", each pool directory under the store root and each pool
+ * of the configuration file (a name may come more than once)
+ */
+int cvold_pool_list(struct cvold *d, cvol_name_cb cb, void *arg);
 
 /**
  * cvold_ctl_start() - serve the volume-operation socket (ctlsock.c)

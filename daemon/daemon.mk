@@ -1,15 +1,11 @@
-# cvold: device management, queue threads, genl client, control socket.
-# Linked only once the engine has its sources (daemon/engine.mk lists more
-# than err.c); until daemon/ctlsock.c exists, a minimal socket is used.
-CVOLD_SRCS := daemon/main.c daemon/dev.c daemon/queue.c daemon/genl.c \
-	      $(if $(wildcard daemon/ctlsock.c),daemon/ctlsock.c,daemon/ctlsock-min.c)
+# cvold: devices and adoption, queue threads, the generic netlink client,
+# the control socket, configuration and logging; linked with the engine
+# library.
+CVOLD_SRCS := daemon/main.c daemon/log.c daemon/dev.c daemon/queue.c \
+	daemon/genl.c daemon/ctlsock.c daemon/config.c
 CVOLD_LIBS := $(shell pkg-config --libs libnl-genl-3.0 json-c 2>/dev/null) \
 	      -lpthread
-
-# (daemon.mk is read before engine.mk: test for the engine's sources)
-ifneq ($(wildcard daemon/engine/volume.c),)
 BINS += $(O)/cvold
-endif
 
 $(O)/cvold: $(CVOLD_SRCS:%.c=$(O)/obj/%.o) $(O)/libcvolengine.a
 	@mkdir -p $(@D)

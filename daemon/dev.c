@@ -4,10 +4,12 @@
  * the kernel device over generic netlink and starts its queue threads;
  * detach reverses that; adoption re-serves devices a previous cvold left.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,6 +60,33 @@ struct cvol_pool *cvold_pool(struct cvold *d, const char *pool)
 	pool_get_locked(d, pool, &p);
 	pthread_mutex_unlock(&d->lock);
 	return p;
+}
+
+int cvold_pool_list(struct cvold *d, cvol_name_cb cb, void *arg)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *dir;
+	int ret, fd;
+
+	ret = cb(arg, "default");
+	if (ret)
+		return ret;
+	dir = opendir(d->store_root);
+	if (!dir)
+		return cvol_seterr(-errno, "store root %s: %s", d->store_root,
+				   strerror(errno));
+	fd = dirfd(dir);
+	while (!ret && (de = readdir(dir))) {
+		if (!cvol_name_valid(de->d_name) ||
+		    fstatat(fd, de->d_name, &st, 0) || !S_ISDIR(st.st_mode))
+			continue;
+		ret = cb(arg, de->d_name);
+	}
+	closedir(dir);
+	if (!ret && d->config)
+		ret = cvol_config_pools(d->config, cb, arg);
+	return ret;
 }
 
 static const char *snap_or_empty(const char *snap)

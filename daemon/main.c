@@ -23,25 +23,6 @@
 /* read when it exists and no --config names another file */
 #define CVOLD_CONFIG "/etc/cvol/cvol.conf"
 
-/* serialises log lines from all threads */
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-
-void cvold_log(const char *fmt, ...)
-{
-	struct timespec ts;
-	va_list ap;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	pthread_mutex_lock(&log_lock);
-	fprintf(stderr, "cvold[%d] %lld.%03ld: ", getpid(),
-		(long long)ts.tv_sec, ts.tv_nsec / 1000000);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	pthread_mutex_unlock(&log_lock);
-}
-
 static void on_sigusr1(int sig)
 {
 	/* only interrupts a queue thread's wait */

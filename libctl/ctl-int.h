@@ -8,6 +8,8 @@
 
 #include <cvol/ctl.h>
 
+#include "engine/names.h"
+
 #define CTL_REPLY_MAX (16 << 20) /* longest reply line accepted */
 
 struct nl_sock;

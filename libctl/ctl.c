@@ -76,22 +76,7 @@ void cvol_ctl_set_progress(struct cvol_ctl *ctl, cvol_ctl_progress_cb cb,
 
 bool cvol_ctl_name_valid(const char *s)
 {
-	size_t n;
-
-	if (!s)
-		return false;
-	n = strlen(s);
-	if (n < 1 || n > CVOL_CTL_NAME_MAX || s[0] == '.' || s[0] == '-')
-		return false;
-	for (; *s; s++) {
-		char c = *s;
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		      c == '-'))
-			return false;
-	}
-	return true;
+	return cvol_name_valid(s);
 }
 
 static int ctl_name_part(const char *what, const char *s, size_t len, char *out)

@@ -88,15 +88,7 @@ void ctl_genl_close(struct cvol_ctl *ctl)
 
 const char *cvol_ctl_state_name(unsigned int state)
 {
-	static const char *const names[] = {
-		[CVOL_STATE_NEW] = "new",
-		[CVOL_STATE_LIVE] = "live",
-		[CVOL_STATE_RECOVERING] = "recovering",
-		[CVOL_STATE_DYING] = "dying",
-	};
-
-	return state < sizeof(names) / sizeof(names[0]) ? names[state] :
-							  "unknown";
+	return cvol_dev_state_name(state);
 }
 
 static void ctl_nla_str(struct nlattr *a, char *out)

@@ -1,5 +1,6 @@
 # libcvolctl: shared library for tools, static sanitized copy for host tests.
-CTL_SRCS := libctl/ctl.c libctl/genl.c
+# daemon/engine/names.c: the one name validator, shared with the engine
+CTL_SRCS := libctl/ctl.c libctl/genl.c daemon/engine/names.c
 CTL_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0 json-c 2>/dev/null)
 LIBS += $(O)/libcvolctl.so.0 $(O)/libcvolctl.so $(O)/san/libcvolctl.a \
 	$(O)/libcvolctl.pc

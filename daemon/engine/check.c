@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine-int.h"
+#include "engine/engine-int.h"
 
 struct ref_set {
 	char **names; /* sorted after collection */

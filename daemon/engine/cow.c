@@ -42,7 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine-int.h"
+#include "engine/engine-int.h"
 
 static int check_range(struct cvol_vol *vol, uint64_t off, uint64_t len,
 		       const char *what)

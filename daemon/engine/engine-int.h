@@ -16,8 +16,9 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "engine.h"
-#include "format.h"
+#include "engine/engine.h"
+#include "engine/format.h"
+#include "store/store-driver.h"
 
 #define CVOL_STRIPES 64
 

@@ -21,10 +21,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "store.h"
+#include "engine/err.h"
+#include "engine/names.h"
+#include "store/store.h"
 
-#define CVOL_NAME_MAX 63
 #define CVOL_ORDER_MIN 16 /* 64 KiB objects */
 #define CVOL_ORDER_MAX 26 /* 64 MiB objects */
 #define CVOL_ORDER_DEFAULT 22 /* 4 MiB objects */

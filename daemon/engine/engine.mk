@@ -1,8 +1,11 @@
-# Engine library (no kernel dependency): store drivers + CoW volumes.
-ENGINE_SRCS := daemon/engine/err.c daemon/store/registry.c daemon/store/file.c \
-	tests/lib/store-mem.c daemon/engine/format.c daemon/engine/map.c \
-	daemon/engine/cow.c daemon/engine/volume.c daemon/engine/snap.c \
-	daemon/engine/check.c
+# Engine library, libcvolengine.a (no kernel dependency): copy-on-write
+# volumes (daemon/engine/) over the store drivers (STORE_SRCS, from
+# daemon/store/store.mk).  cvold, the tests and the
+# benchmarks link it; everything that links it also links $(ENGINE_LDLIBS).
+ENGINE_SRCS := daemon/engine/err.c daemon/engine/names.c \
+	daemon/engine/format.c daemon/engine/map.c daemon/engine/cow.c \
+	daemon/engine/volume.c daemon/engine/snap.c daemon/engine/check.c \
+	$(STORE_SRCS)
 LIBS += $(O)/libcvolengine.a $(O)/san/libcvolengine.a
 
 $(O)/libcvolengine.a: $(ENGINE_SRCS:%.c=$(O)/obj/%.o)

@@ -4,7 +4,7 @@
  */
 #include <stdio.h>
 
-#include "err.h"
+#include "engine/err.h"
 
 #define CVOL_ERRMSG_MAX 512
 

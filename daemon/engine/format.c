@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
+#include "engine/format.h"
 
 #define DIR_VOL_LEN (8 + 8 + 8 + 64 + 4 + 4)
 #define DIR_KV_LEN (64 + 256)

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 #define CVOL_DIR_OID "cvol.dir"
 #define CVOL_DIR_MAGIC 0x52445643u /* "CVDR" */

@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine-int.h"
+#include "engine/engine-int.h"
 
 struct cvol_lmap *cvol_lmap_get(struct cvol_pool *pool, uint64_t id)
 {

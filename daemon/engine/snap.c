@@ -27,7 +27,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine-int.h"
+#include "engine/engine-int.h"
 
 #define DIR_RETRIES 100
 

@@ -17,16 +17,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine-int.h"
+#include "engine/engine-int.h"
 
 #define DIR_RETRIES 100
 
 int cvol_check_name(const char *what, const char *name)
 {
-	size_t i, n;
+	size_t n;
 
 	if (!name)
 		return cvol_seterr(-EINVAL, "%s name missing", what);
+	if (cvol_name_valid(name))
+		return 0;
 	n = strlen(name);
 	if (!n || n > CVOL_NAME_MAX)
 		return cvol_seterr(-EINVAL,
@@ -36,17 +38,9 @@ int cvol_check_name(const char *what, const char *name)
 		return cvol_seterr(-EINVAL,
 				   "%s name '%s' must not start with '.' or '-'",
 				   what, name);
-	for (i = 0; i < n; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		      c == '-'))
-			return cvol_seterr(-EINVAL,
-					   "%s name '%s' has a character outside [A-Za-z0-9._-]",
-					   what, name);
-	}
-	return 0;
+	return cvol_seterr(-EINVAL,
+			   "%s name '%s' has a character outside [A-Za-z0-9._-]",
+			   what, name);
 }
 
 int cvol_dir_load(struct cvol_pool *pool, struct cvol_dir *dir)

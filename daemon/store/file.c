@@ -36,8 +36,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "err.h"
-#include "store.h"
+#include "engine/err.h"
+#include "engine/names.h"
+#include "store/store-driver.h"
 
 #define FSTORE_FANOUT 256
 #define FSTORE_META_STRIPES 64
@@ -89,20 +90,13 @@ static uint32_t fstore_hash(const char *s)
 
 static int fstore_check_oid(const char *oid)
 {
-	size_t i, n = strlen(oid);
+	size_t n = strlen(oid);
 
 	if (!n || n > CVOL_OID_MAX)
 		return cvol_seterr(-EINVAL, "bad object name length %zu", n);
-	for (i = 0; i < n; i++) {
-		char c = oid[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		      c == '-'))
-			return cvol_seterr(-EINVAL,
-					   "bad character in object name '%s'",
-					   oid);
-	}
+	if (!cvol_name_chars_ok(oid, n))
+		return cvol_seterr(-EINVAL, "bad character in object name '%s'",
+				   oid);
 	if (oid[0] == '.')
 		return cvol_seterr(-EINVAL, "object name '%s' starts with '.'",
 				   oid);

@@ -53,8 +53,8 @@
 
 #include <rados/librados.h>
 
-#include "err.h"
-#include "store.h"
+#include "engine/err.h"
+#include "store/store-driver.h"
 
 /* Reads and writes above this size are split into parallel aio chunks. */
 #define RADOS_CHUNK (1u << 20)

@@ -1,21 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * cvol store drivers: the one ops table every object store implements.
+ * cvol stores: what a user of the engine needs to name and open one.
  *
  * A store is a flat namespace of named objects (a directory for the file
- * driver, a pool for the rados driver).  The engine sees stores only
- * through this table; a new driver is a new daemon/store-<name>.c file plus
- * one entry in the registry in store.c, never edits across the engine.
- *
- * Conventions for every callback:
- *  - Return 0 (or what the callback documents) on success, -errno on
- *    failure, and set a message with cvol_seterr() (see err.h).
- *  - -ENOENT means "no such object" and nothing else.
- *  - Callbacks may be called from several threads at once on one instance;
- *    drivers do their own locking.
- *  - Object names (@oid) are at most CVOL_OID_MAX bytes of [A-Za-z0-9._-].
- *  - Data writes (write, write_full, punch, copy, remove) are durable only
- *    after a later successful flush(); meta_cas() is durable on return.
+ * driver, a pool for the rados driver).  This header is the public side:
+ * the configuration and open/close.  The ops table that drivers implement
+ * is in store-driver.h, which only the engine and the drivers include.
  */
 #ifndef CVOL_STORE_H
 #define CVOL_STORE_H
@@ -48,126 +38,27 @@ struct cvol_store_conf {
 	unsigned int connect_timeout;
 };
 
-typedef int (*cvol_store_list_cb)(void *arg, const char *oid);
+/* an open store instance (store-driver.h has its layout) */
+struct cvol_store;
 
 /**
- * struct cvol_store_ops - one object store driver
+ * cvol_store_open() - open a store; *@out is freed with cvol_store_close()
  *
- * Every member is required unless marked Optional.
+ * -ENOENT with a message naming the built drivers when @conf->driver is not
+ * one of them.
  */
-struct cvol_store_ops {
-	/** @name: driver name used in configuration ("file", "rados") */
-	const char *name;
-
-	/** @open: connect/open; store the driver instance in *@priv. */
-	int (*open)(const struct cvol_store_conf *conf, void **priv);
-
-	/** @close: release everything; locks held by this instance drop. */
-	void (*close)(void *priv);
-
-	/**
-	 * @read: read @len bytes at @off.  Holes and bytes past the end of
-	 * the object read as zeros.  Returns 0, or -ENOENT iff the object
-	 * does not exist.
-	 */
-	int (*read)(void *priv, const char *oid, void *buf, size_t len,
-		    uint64_t off);
-
-	/**
-	 * @write: write @len bytes at @off, creating the object if missing
-	 * (bytes before @off in a new object are a hole).
-	 */
-	int (*write)(void *priv, const char *oid, const void *buf, size_t len,
-		     uint64_t off);
-
-	/** @write_full: replace the whole object with @len bytes. */
-	int (*write_full)(void *priv, const char *oid, const void *buf,
-			  size_t len);
-
-	/**
-	 * @punch: make [@off, @off + @len) read as zeros, freeing space
-	 * where the backend can (hole punching).  0 if the object is missing.
-	 */
-	int (*punch)(void *priv, const char *oid, uint64_t off, uint64_t len);
-
-	/** @remove: delete the object; -ENOENT iff it does not exist. */
-	int (*remove)(void *priv, const char *oid);
-
-	/** @stat: object size in *@size; -ENOENT iff it does not exist. */
-	int (*stat)(void *priv, const char *oid, uint64_t *size);
-
-	/**
-	 * @copy: make @dst a copy of @src (replacing @dst), server-side
-	 * where possible (reflink, copy_file_range, copy-from).  -ENOENT iff
-	 * @src does not exist.
-	 */
-	int (*copy)(void *priv, const char *dst, const char *src);
-
-	/**
-	 * @list: call @cb for every object whose name starts with @prefix
-	 * (all objects if @prefix is ""), in no particular order.  Metadata
-	 * objects are listed too.  A non-zero return from @cb stops the walk
-	 * and is returned.
-	 */
-	int (*list)(void *priv, const char *prefix, cvol_store_list_cb cb,
-		    void *arg);
-
-	/**
-	 * @meta_read: read a small metadata object (at most @cap bytes) and
-	 * its version.  Stores its length in *@len and version in *@version.
-	 * -ENOENT iff missing; -EOVERFLOW if it is longer than @cap.
-	 */
-	int (*meta_read)(void *priv, const char *oid, void *buf, size_t cap,
-			 size_t *len, uint64_t *version);
-
-	/**
-	 * @meta_cas: atomically replace a metadata object iff its current
-	 * version is @expect (0: iff it does not exist yet), durably, and
-	 * return its new version (always > 0) in *@version.  When another
-	 * writer got there first returns -ECANCELED and changes nothing.
-	 * Readers see the old or the new content, never a mix.
-	 */
-	int (*meta_cas)(void *priv, const char *oid, const void *buf,
-			size_t len, uint64_t expect, uint64_t *version);
-
-	/** @flush: durability barrier for every data write completed so far. */
-	int (*flush)(void *priv);
-
-	/**
-	 * @lock: take the exclusive lock @name for this instance, tagged with
-	 * @cookie (host and daemon identity).  When another instance holds it
-	 * returns -EBUSY and copies the holder's cookie into @holder.  The
-	 * lock drops on unlock(), close(), or the death of the holder.
-	 */
-	int (*lock)(void *priv, const char *name, const char *cookie,
-		    char holder[CVOL_LOCK_HOLDER_MAX]);
-
-	/** @unlock: release a lock taken by this instance. */
-	int (*unlock)(void *priv, const char *name, const char *cookie);
-};
-
-/**
- * struct cvol_store - an open store instance
- * @ops: its driver
- * @priv: the driver's instance data
- * @conf_pool: pool name, for messages
- */
-struct cvol_store {
-	const struct cvol_store_ops *ops;
-	void *priv;
-	char conf_pool[64];
-};
-
-/** cvol_store_find() - the driver called @name, or NULL */
-const struct cvol_store_ops *cvol_store_find(const char *name);
-
-/** cvol_store_drivers() - NULL-terminated list of built drivers */
-const struct cvol_store_ops *const *cvol_store_drivers(void);
-
-/** cvol_store_open() - open a store; *@out is freed with cvol_store_close() */
 int cvol_store_open(const struct cvol_store_conf *conf,
 		    struct cvol_store **out);
 
 void cvol_store_close(struct cvol_store *st);
+
+/** cvol_store_known() - true iff a driver called @name is built in */
+bool cvol_store_known(const char *name);
+
+/**
+ * cvol_store_names() - the built drivers' names, ", "-separated, in @buf
+ * (truncated to @len - 1 bytes); returns @buf
+ */
+const char *cvol_store_names(char *buf, size_t len);
 
 #endif /* CVOL_STORE_H */

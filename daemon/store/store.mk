@@ -1,23 +1,21 @@
-# RADOS store driver: built only where librados is installed (librados-dev
-# ships no pkg-config file, so look for its header).  Everything that links
-# the engine library must also link $(ENGINE_LDLIBS).
-RADOS_HEADER := $(wildcard /usr/include/rados/librados.h)
+# Store drivers: the registry and one file per driver, built into the
+# engine library (engine.mk, read after this file, takes STORE_SRCS).  A new driver is a new daemon/store/<name>.c, one line
+# here and one line in registry.c.
+#
+# RADOS=1 (the default) builds the rados driver and needs librados-dev;
+# RADOS=0 builds without it (and without the RADOS lane's programs).
+RADOS ?= 1
+STORE_SRCS := daemon/store/registry.c daemon/store/file.c
 
-ifneq ($(RADOS_HEADER),)
-ENGINE_SRCS += daemon/store/rados.c
+ifeq ($(RADOS),1)
+ifeq ($(wildcard /usr/include/rados/librados.h),)
+$(error librados.h not found: install librados-dev (scripts/install-deps), or build without the rados driver: make RADOS=0)
+endif
+STORE_SRCS += daemon/store/rados.c
 ENGINE_LDLIBS += -lrados
-# engine.mk expanded its prerequisites already: add ours to both archives
-$(O)/libcvolengine.a: $(O)/obj/daemon/store/rados.o
-$(O)/san/libcvolengine.a: $(O)/san/daemon/store/rados.o
 # only the registry needs to know the driver exists
 $(O)/obj/daemon/store/registry.o $(O)/san/daemon/store/registry.o: \
 	CVOL_CPPFLAGS += -DCVOL_HAVE_RADOS
-$(info cvol: store drivers built: file rados)
-else
-$(info cvol: store drivers built: file (no librados: install librados-dev for rados))
+else ifneq ($(RADOS),0)
+$(error RADOS must be 1 or 0, not '$(RADOS)')
 endif
-
-# The configuration file parser (pools beyond the store root, e.g. RADOS).
-ENGINE_SRCS += daemon/config.c
-$(O)/libcvolengine.a: $(O)/obj/daemon/config.o
-$(O)/san/libcvolengine.a: $(O)/san/daemon/config.o

@@ -3,8 +3,9 @@
  * The configuration file parser: a file with a rados and a file pool
  * gives each pool its store configuration and defaults; unknown pools are
  * -ENOENT; syntax errors, unknown keys, bad numbers, duplicate pools and
- * a rados pool without ceph_pool are -EINVAL with file:line messages; a
- * missing file is -ENOENT.
+ * a rados pool without ceph_pool are -EINVAL with file:line messages; so
+ * is a driver that is not built, such as the tests' "mem"; a missing file
+ * is -ENOENT.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "err.h"
+#include "engine/err.h"
 
 static char path[4096];
 
@@ -69,6 +70,7 @@ int main(void)
 	const char *tmp = getenv("CVOL_TMP");
 	struct cvol_store_conf c;
 	struct cvol_config *cfg;
+	char want[256], names[128];
 
 	snprintf(path, sizeof(path), "%s/cvol.conf", tmp ? tmp : "/tmp");
 	put("# cvol pools\n"
@@ -106,10 +108,18 @@ int main(void)
 	bad("[volume a]\n", ":1: want [pool NAME]", __LINE__);
 	bad("[pool a]\nconnect_timeout = 10s\n",
 	    ":2: connect_timeout must be 0..3600 seconds", __LINE__);
-	bad("[pool a]\ndriver = tape\n",
-	    ": pool a: store driver 'tape' not built", __LINE__);
-	bad("[pool a]\ndriver = mem\n[pool r]\ndriver = rados\n",
+	snprintf(want, sizeof(want),
+		 ": pool a: store driver 'tape' not built (built: %s)",
+		 cvol_store_names(names, sizeof(names)));
+	bad("[pool a]\ndriver = tape\n", want, __LINE__);
+	bad("[pool a]\ndriver = file\n[pool r]\ndriver = rados\n",
 	    ": pool r: rados needs ceph_pool", __LINE__);
+	/* the tests' in-memory store is no driver of the engine library */
+	snprintf(want, sizeof(want),
+		 ": pool a: store driver 'mem' not built (built: %s)",
+		 cvol_store_names(names, sizeof(names)));
+	bad("[pool a]\ndriver = mem\n", want, __LINE__);
+	STREQ(cvol_store_known("mem") ? "mem" : "none", "none");
 
 	snprintf(path, sizeof(path), "%s/none/cvol.conf", tmp ? tmp : "/tmp");
 	EQ(cvol_config_load(path, &cfg), -ENOENT);

@@ -12,7 +12,8 @@ $(O)/tests/ctl/libctl-unit: $(O)/san/libcvolctl.a
 # stubd never calls the engine (every pool fails to open); it defines
 # stubs of the engine functions ctlsock.c refers to.
 $(O)/tests/ctl/stubd: tests/ctl/stubd.c $(O)/san/daemon/ctlsock.o \
-		      $(O)/san/daemon/engine/err.o
+		      $(O)/san/daemon/engine/err.o \
+		      $(O)/san/daemon/engine/names.o
 	@mkdir -p $(@D)
 	$(CC) $(CVOL_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WFLAGS) $(SANFLAGS) \
 		-o $@ $^ $(CTL_LDLIBS) -lpthread

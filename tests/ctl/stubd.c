@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "cvold.h"
 
 struct cvol_pool *cvold_pool(struct cvold *d, const char *pool)
@@ -49,69 +48,78 @@ int cvold_pool_list(struct cvold *d, cvol_name_cb cb, void *arg)
 }
 
 /* Never reached (every pool fails to open); here so stubd links. */
-#define STUB(...)                                    \
-	{                                            \
-		return cvol_seterr(-ENOSYS, "stub"); \
-	}
-int cvol_vol_create(struct cvol_pool *p, const char *n, uint64_t s, unsigned int o) STUB() int cvol_vol_remove(
-	struct cvol_pool *p,
-	const char *n) STUB() int cvol_vol_rename(struct cvol_pool *p,
-						  const char *f, const char *t)
-	STUB() int cvol_vol_list(
-		struct cvol_pool *p, cvol_name_cb cb,
-		void *a) STUB() int cvol_vol_info(struct cvol_pool *p,
-						  const char *n, const char *s,
-						  struct cvol_vol_info *i)
-		STUB() int cvol_vol_resize(
-			struct cvol_pool *p, const char *n, uint64_t s,
-			bool a) STUB() int cvol_snap_create(struct cvol_pool *p,
-							    const char *v,
-							    const char *s)
-			STUB() int cvol_snap_remove(
-				struct cvol_pool *p, const char *v,
-				const char *
-					s) STUB() int cvol_snap_list(struct cvol_pool
-									     *p,
-								     const char
-									     *v,
-								     cvol_name_cb
-									     cb,
-								     void *a)
-				STUB() int cvol_snap_rollback(
-					struct cvol_pool *p, const char *v,
-					const char *
-						s) STUB() int cvol_clone(struct cvol_pool
-										 *p,
-									 const char
-										 *v,
-									 const char
-										 *s,
-									 const char
-										 *n)
-					STUB() int cvol_flatten(
-						struct cvol_pool *p,
-						const char *v,
-						cvol_progress_cb cb, void *a)
-						STUB() int cvol_config_pools(
-							const struct cvol_config
-								*cfg,
-							int (*cb)(void *arg,
-								  const char *
-									  pool),
-							void *arg)
-							STUB() int cvol_pool_check(
-								struct cvol_pool
-									*p,
-								bool r,
-								struct cvol_check_report
-									*rep,
-								cvol_progress_cb
-									cb,
-								void *a) STUB()
+#define STUB return cvol_seterr(-ENOSYS, "stub")
 
-								int main(
-									int argc,
-									char **argv)
+int cvol_vol_create(struct cvol_pool *p, const char *n, uint64_t s,
+		    unsigned int o)
+{
+	STUB;
+}
+
+int cvol_vol_remove(struct cvol_pool *p, const char *n)
+{
+	STUB;
+}
+
+int cvol_vol_rename(struct cvol_pool *p, const char *f, const char *t)
+{
+	STUB;
+}
+
+int cvol_vol_list(struct cvol_pool *p, cvol_name_cb cb, void *a)
+{
+	STUB;
+}
+
+int cvol_vol_info(struct cvol_pool *p, const char *n, const char *s,
+		  struct cvol_vol_info *i)
+{
+	STUB;
+}
+
+int cvol_vol_resize(struct cvol_pool *p, const char *n, uint64_t s, bool a)
+{
+	STUB;
+}
+
+int cvol_snap_create(struct cvol_pool *p, const char *v, const char *s)
+{
+	STUB;
+}
+
+int cvol_snap_remove(struct cvol_pool *p, const char *v, const char *s)
+{
+	STUB;
+}
+
+int cvol_snap_list(struct cvol_pool *p, const char *v, cvol_name_cb cb, void *a)
+{
+	STUB;
+}
+
+int cvol_snap_rollback(struct cvol_pool *p, const char *v, const char *s)
+{
+	STUB;
+}
+
+int cvol_clone(struct cvol_pool *p, const char *v, const char *s, const char *n)
+{
+	STUB;
+}
+
+int cvol_flatten(struct cvol_pool *p, const char *v, cvol_progress_cb cb,
+		 void *a)
+{
+	STUB;
+}
+
+int cvol_pool_check(struct cvol_pool *p, bool r, struct cvol_check_report *rep,
+		    cvol_progress_cb cb, void *a)
+{
+	STUB;
+}
+
+int main(int argc, char **argv)
 {
 	sigset_t set;
 	int sig;

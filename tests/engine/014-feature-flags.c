@@ -10,7 +10,7 @@
  * that would); unknown compat features are ignored.
  */
 #include "testlib.h"
-#include "format.h"
+#include "engine/format.h"
 
 static uint32_t get_le32(const uint8_t *p)
 {

@@ -1,15 +1,15 @@
 # Engine host tests: sanitized engine library, store from CVOL_TEST_STORE.
 ENGINE_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/engine/[0-9]*.c))
 HOST_TEST_BINS += $(ENGINE_TESTS)
-$(ENGINE_TESTS): $(O)/san/libcvolengine.a tests/engine/testlib.h
+$(ENGINE_TESTS): $(O)/san/libcvolengine.a $(TESTLIB_SAN) tests/engine/testlib.h
 $(ENGINE_TESTS): T_CFLAGS = -fsanitize=address,undefined -pthread
-$(ENGINE_TESTS): T_LDLIBS = $(O)/san/libcvolengine.a \
+$(ENGINE_TESTS): T_LDLIBS = $(TESTLIB_SAN) $(O)/san/libcvolengine.a \
 	-fsanitize=address,undefined -pthread $(ENGINE_LDLIBS)
 
 # benchmark (scripts/bench.d/engine): plain optimised library
 HOST_TEST_BINS += $(O)/bench/engine-bench
 $(O)/bench/engine-bench: tests/engine/bench.c $(O)/libcvolengine.a \
-		tests/engine/testlib.h
+		$(TESTLIB) tests/engine/testlib.h
 	@mkdir -p $(@D)
-	$(CC) $(CVOL_CPPFLAGS) $(CFLAGS) $(WFLAGS) -o $@ $< \
-		$(O)/libcvolengine.a -pthread $(ENGINE_LDLIBS)
+	$(CC) $(CVOL_CPPFLAGS) -Itests $(CFLAGS) $(WFLAGS) -o $@ $< \
+		$(TESTLIB) $(O)/libcvolengine.a -pthread $(ENGINE_LDLIBS)

@@ -17,8 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "store-mem.h"
+#include "engine/engine.h"
+#include "lib/store-mem.h"
+#include "store/store-driver.h"
 
 #define T_FAIL(...)                                                    \
 	do {                                                           \

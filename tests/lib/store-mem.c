@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "engine/err.h"
 #include "store-mem.h"
-#include "store.h"
+#include "store/store-driver.h"
 
 #define MEM_BUCKETS 4096
 #define MEM_TEAR 4096
@@ -708,7 +708,7 @@ void cvol_store_mem_destroy(const char *path)
 	free(d);
 }
 
-const struct cvol_store_ops cvol_store_mem_ops = {
+static const struct cvol_store_ops cvol_store_mem_ops = {
 	.name = "mem",
 	.open = mem_open,
 	.close = mem_close,
@@ -726,3 +726,9 @@ const struct cvol_store_ops cvol_store_mem_ops = {
 	.lock = mem_lock,
 	.unlock = mem_unlock,
 };
+
+/* linked only into test programs: make "mem" a driver name they can use */
+__attribute__((constructor)) static void mem_register(void)
+{
+	cvol_store_register(&cvol_store_mem_ops);
+}

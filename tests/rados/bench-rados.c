@@ -23,11 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "err.h"
-#include "store.h"
-#ifdef CVOL_BENCH_ENGINE
-#include "engine.h"
-#endif
+#include "engine/err.h"
+#include "store/store-driver.h"
+#include "engine/engine.h"
 
 #define OBJ_ORDER 22
 #define OBJ_SIZE (1ull << OBJ_ORDER)
@@ -42,9 +40,7 @@ struct bench {
 	atomic_uint_fast64_t next;
 	atomic_int failed;
 	struct cvol_store *st;
-#ifdef CVOL_BENCH_ENGINE
 	struct cvol_vol *vol;
-#endif
 	char prefix[32];
 };
 
@@ -80,11 +76,9 @@ static void *writer(void *arg)
 		else
 			off = i * b->io % b->span;
 		buf[0] = (char)i;
-#ifdef CVOL_BENCH_ENGINE
 		if (b->vol) {
 			ret = cvol_vol_write(b->vol, buf, off, b->io, 0);
 		} else
-#endif
 		{
 			snprintf(oid, sizeof(oid), "%s.%016" PRIx64, b->prefix,
 				 off >> OBJ_ORDER);
@@ -144,7 +138,6 @@ int main(int argc, char **argv)
 	snprintf(b.prefix, sizeof(b.prefix), "bench%d", (int)getpid());
 
 	if (!strcmp(b.level, "engine")) {
-#ifdef CVOL_BENCH_ENGINE
 		struct cvol_pool *pool;
 
 		ret = cvol_pool_open(&conf, &pool);
@@ -170,10 +163,6 @@ int main(int argc, char **argv)
 		cvol_pool_close(pool);
 		if (ret)
 			b.failed = ret;
-#else
-		printf("SKIP: the engine is not built into this tree yet\n");
-		return 4;
-#endif
 	} else {
 		ret = cvol_store_open(&conf, &b.st);
 		if (ret) {

@@ -4,7 +4,7 @@
 RADOS_HELPERS := $(O)/tests/rados/open-errors
 RADOS_BENCH := $(O)/tests/rados/bench-rados
 
-ifneq ($(filter daemon/store/rados.c,$(ENGINE_SRCS)),)
+ifeq ($(RADOS),1)
 HOST_TEST_BINS += $(RADOS_HELPERS) $(RADOS_BENCH)
 endif
 
@@ -13,8 +13,7 @@ $(RADOS_HELPERS): T_LDLIBS = $(O)/san/libcvolengine.a \
 	-fsanitize=address,undefined $(ENGINE_LDLIBS)
 $(RADOS_HELPERS): $(O)/san/libcvolengine.a
 
-# the engine level of the benchmark once the engine is in the library
-$(RADOS_BENCH): T_CFLAGS = -pthread \
-	$(if $(filter daemon/engine/volume.c,$(ENGINE_SRCS)),-DCVOL_BENCH_ENGINE)
+# the benchmark: store and engine levels
+$(RADOS_BENCH): T_CFLAGS = -pthread
 $(RADOS_BENCH): T_LDLIBS = $(O)/libcvolengine.a -pthread $(ENGINE_LDLIBS)
 $(RADOS_BENCH): $(O)/libcvolengine.a

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "err.h"
-#include "store.h"
+#include "engine/err.h"
+#include "store/store.h"
 
 int main(int argc, char **argv)
 {

@@ -23,8 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "err.h"
-#include "store.h"
+#include "engine/err.h"
+#include "store/store-driver.h"
 
 #define ST_SKIP 4
 
