@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: GPL-2.0
 /*
  * cvol configuration file parser: "[pool NAME]" sections of "key = value"
  * lines, '#' comments.  See config.h for the format.

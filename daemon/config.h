@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * cvol configuration file (default none; cvold --config FILE): pools that
  * are not plain directories under the store root, e.g. RADOS pools.
