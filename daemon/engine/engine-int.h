@@ -111,6 +111,14 @@ struct cvol_layer_rec *cvol_dir_snap(struct cvol_dir *dir, uint64_t vol_id,
 				     const char *snap);
 struct cvol_layer_rec *cvol_dir_add_layer(struct cvol_dir *dir);
 void cvol_dir_del_layer(struct cvol_dir *dir, uint64_t id);
+struct cvol_vol_rec *cvol_dir_add_vol(struct cvol_dir *dir, const char *name);
+
+/*
+ * cvol_vol_open_head() - the head of volume @name open in this process, or
+ * else a new rw open of it (*@temp true: the caller closes it)
+ */
+int cvol_vol_open_head(struct cvol_pool *pool, const char *name,
+		       struct cvol_vol **out, bool *temp);
 int cvol_check_name(const char *what, const char *name);
 /* the open rw head of volume @vol_id in this process, or NULL */
 struct cvol_vol *cvol_pool_open_head(struct cvol_pool *pool,

@@ -40,6 +40,15 @@ static int find_vol(struct cvol_dir *dir, const char *name,
 	return 0;
 }
 
+/* load the pool directory into @dir and find volume @name in it */
+static int load_vol(struct cvol_pool *pool, struct cvol_dir *dir,
+		    const char *name, struct cvol_vol_rec **v)
+{
+	int ret = cvol_dir_load(pool, dir);
+
+	return ret ? ret : find_vol(dir, name, v);
+}
+
 /*
  * Run @fn on the open head of @vol_id quiesced and flushed, or with the
  * volume's store lock when it is not open here.  *@held gets the open
@@ -89,9 +98,7 @@ int cvol_snap_create(struct cvol_pool *pool, const char *vol,
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&pool->dir_mu);
-	ret = cvol_dir_load(pool, &dir);
-	if (!ret)
-		ret = find_vol(&dir, vol, &v);
+	ret = load_vol(pool, &dir, vol, &v);
 	if (ret) {
 		cvol_dir_free(&dir);
 		goto out_unlock;
@@ -165,9 +172,7 @@ int cvol_snap_list(struct cvol_pool *pool, const char *vol, cvol_name_cb cb,
 	ret = cvol_check_name("volume", vol);
 	if (ret)
 		return ret;
-	ret = cvol_dir_load(pool, &dir);
-	if (!ret)
-		ret = find_vol(&dir, vol, &v);
+	ret = load_vol(pool, &dir, vol, &v);
 	while (!ret) {
 		best = NULL;
 		for (i = 0; i < dir.nlayers; i++) {
@@ -368,9 +373,7 @@ int cvol_snap_remove(struct cvol_pool *pool, const char *vol,
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&pool->dir_mu);
-	ret = cvol_dir_load(pool, &dir);
-	if (!ret)
-		ret = find_vol(&dir, vol, &v);
+	ret = load_vol(pool, &dir, vol, &v);
 	if (ret)
 		goto out_free;
 	l = cvol_dir_snap(&dir, v->id, snap);
@@ -434,9 +437,7 @@ int cvol_snap_rollback(struct cvol_pool *pool, const char *vol,
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&pool->dir_mu);
-	ret = cvol_dir_load(pool, &dir);
-	if (!ret)
-		ret = find_vol(&dir, vol, &v);
+	ret = load_vol(pool, &dir, vol, &v);
 	if (ret)
 		goto out_free;
 	if (cvol_pool_open_head(pool, v->id)) {
@@ -504,9 +505,7 @@ int cvol_clone(struct cvol_pool *pool, const char *vol, const char *snap,
 		return ret;
 	pthread_mutex_lock(&pool->dir_mu);
 	for (tries = 0; tries < DIR_RETRIES; tries++) {
-		ret = cvol_dir_load(pool, &dir);
-		if (!ret)
-			ret = find_vol(&dir, vol, &v);
+		ret = load_vol(pool, &dir, vol, &v);
 		if (ret)
 			goto out_free;
 		l = cvol_dir_snap(&dir, v->id, snap);
@@ -521,17 +520,10 @@ int cvol_clone(struct cvol_pool *pool, const char *vol, const char *snap,
 			goto out_free;
 		}
 		sid = l->id;
-		nv = realloc(dir.vols, (dir.nvols + 1) * sizeof(*nv));
-		if (!nv) {
-			ret = cvol_seterr(-ENOMEM, "out of memory");
+		if (!cvol_dir_add_vol(&dir, newvol)) {
+			ret = -ENOMEM;
 			goto out_free;
 		}
-		dir.vols = nv;
-		nv = &dir.vols[dir.nvols++];
-		memset(nv, 0, sizeof(*nv));
-		nv->id = dir.next_id++;
-		nv->created = time(NULL);
-		snprintf(nv->name, sizeof(nv->name), "%s", newvol);
 		n = cvol_dir_add_layer(&dir);
 		if (!n) {
 			ret = -ENOMEM;
@@ -560,7 +552,6 @@ int cvol_flatten(struct cvol_pool *pool, const char *vol,
 {
 	struct cvol_store *st = pool->st;
 	struct cvol_layer_rec *h;
-	struct cvol_vol_rec *v;
 	struct cvol_vol *fv;
 	struct cvol_dir dir;
 	char oid[CVOL_OID_MAX + 1], src[CVOL_OID_MAX + 1];
@@ -572,21 +563,9 @@ int cvol_flatten(struct cvol_pool *pool, const char *vol,
 	ret = cvol_check_name("volume", vol);
 	if (ret)
 		return ret;
-	ret = cvol_dir_load(pool, &dir);
-	if (!ret)
-		ret = find_vol(&dir, vol, &v);
-	if (ret) {
-		cvol_dir_free(&dir);
+	ret = cvol_vol_open_head(pool, vol, &fv, &temp);
+	if (ret)
 		return ret;
-	}
-	fv = cvol_pool_open_head(pool, v->id);
-	cvol_dir_free(&dir);
-	if (!fv) {
-		ret = cvol_vol_open(pool, vol, NULL, 0, &fv);
-		if (ret)
-			return ret;
-		temp = true;
-	}
 	/*
 	 * The volume's bottom layer B (the head, or its oldest snapshot) is
 	 * the one linked to the parent volume: copy into B what it still

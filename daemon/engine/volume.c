@@ -142,19 +142,34 @@ struct cvol_layer_rec *cvol_dir_snap(struct cvol_dir *dir, uint64_t vol_id,
 	return NULL;
 }
 
-/* a new zeroed layer record with a fresh id; NULL on ENOMEM */
-struct cvol_layer_rec *cvol_dir_add_layer(struct cvol_dir *dir)
+/*
+ * Append a zeroed record of @size bytes to the array @arr of *@n records:
+ * returns the grown array (the new record is its last), or NULL (and a
+ * message) on ENOMEM with @arr unchanged.
+ */
+static void *dir_append(void *arr, uint32_t *n, size_t size)
 {
-	struct cvol_layer_rec *n;
+	char *grown = realloc(arr, (*n + 1) * size);
 
-	n = realloc(dir->layers, (dir->nlayers + 1) * sizeof(*n));
-	if (!n) {
+	if (!grown) {
 		cvol_seterr(-ENOMEM, "out of memory");
 		return NULL;
 	}
-	dir->layers = n;
-	n = &dir->layers[dir->nlayers++];
-	memset(n, 0, sizeof(*n));
+	memset(grown + *n * size, 0, size);
+	(*n)++;
+	return grown;
+}
+
+/* a new zeroed layer record with a fresh id; NULL on ENOMEM */
+struct cvol_layer_rec *cvol_dir_add_layer(struct cvol_dir *dir)
+{
+	struct cvol_layer_rec *a, *n;
+
+	a = dir_append(dir->layers, &dir->nlayers, sizeof(*a));
+	if (!a)
+		return NULL;
+	dir->layers = a;
+	n = &a[dir->nlayers - 1];
 	n->id = dir->next_id++;
 	n->created = time(NULL);
 	return n;
@@ -172,20 +187,19 @@ void cvol_dir_del_layer(struct cvol_dir *dir, uint64_t id)
 	}
 }
 
-static struct cvol_vol_rec *dir_add_vol(struct cvol_dir *dir)
+/* a new zeroed volume record named @name with a fresh id; NULL on ENOMEM */
+struct cvol_vol_rec *cvol_dir_add_vol(struct cvol_dir *dir, const char *name)
 {
-	struct cvol_vol_rec *n;
+	struct cvol_vol_rec *a, *n;
 
-	n = realloc(dir->vols, (dir->nvols + 1) * sizeof(*n));
-	if (!n) {
-		cvol_seterr(-ENOMEM, "out of memory");
+	a = dir_append(dir->vols, &dir->nvols, sizeof(*a));
+	if (!a)
 		return NULL;
-	}
-	dir->vols = n;
-	n = &dir->vols[dir->nvols++];
-	memset(n, 0, sizeof(*n));
+	dir->vols = a;
+	n = &a[dir->nvols - 1];
 	n->id = dir->next_id++;
 	n->created = time(NULL);
+	snprintf(n->name, sizeof(n->name), "%s", name);
 	return n;
 }
 
@@ -386,12 +400,11 @@ int cvol_vol_create(struct cvol_pool *pool, const char *name, uint64_t size,
 			ret = cvol_seterr(-EEXIST, "volume '%s' exists", name);
 			goto out_free;
 		}
-		v = dir_add_vol(&dir);
+		v = cvol_dir_add_vol(&dir, name);
 		if (!v) {
 			ret = -ENOMEM;
 			goto out_free;
 		}
-		snprintf(v->name, sizeof(v->name), "%s", name);
 		l = cvol_dir_add_layer(&dir);
 		if (!l) {
 			ret = -ENOMEM;
@@ -655,6 +668,32 @@ out_free:
 	return ret;
 }
 
+int cvol_vol_open_head(struct cvol_pool *pool, const char *name,
+		       struct cvol_vol **out, bool *temp)
+{
+	struct cvol_vol_rec *v;
+	struct cvol_dir dir;
+	int ret;
+
+	*temp = false;
+	ret = cvol_dir_load(pool, &dir);
+	if (ret)
+		return ret;
+	v = cvol_dir_vol(&dir, name);
+	if (!v) {
+		cvol_dir_free(&dir);
+		return no_vol(name);
+	}
+	*out = cvol_pool_open_head(pool, v->id);
+	cvol_dir_free(&dir);
+	if (*out)
+		return 0;
+	ret = cvol_vol_open(pool, name, NULL, 0, out);
+	if (!ret)
+		*temp = true;
+	return ret;
+}
+
 int cvol_vol_resize(struct cvol_pool *pool, const char *name, uint64_t size,
 		    bool allow_shrink)
 {
@@ -673,22 +712,9 @@ int cvol_vol_resize(struct cvol_pool *pool, const char *name, uint64_t size,
 				   "volume size %" PRIu64
 				   " must be a non-zero multiple of 512 up to 1 EiB",
 				   size);
-	ret = cvol_dir_load(pool, &dir);
+	ret = cvol_vol_open_head(pool, name, &vol, &temp);
 	if (ret)
 		return ret;
-	v = cvol_dir_vol(&dir, name);
-	if (!v) {
-		cvol_dir_free(&dir);
-		return no_vol(name);
-	}
-	vol = cvol_pool_open_head(pool, v->id);
-	cvol_dir_free(&dir);
-	if (!vol) {
-		ret = cvol_vol_open(pool, name, NULL, 0, &vol);
-		if (ret)
-			return ret;
-		temp = true;
-	}
 	pthread_rwlock_rdlock(&vol->quiesce);
 	if (size < vol->size) {
 		uint64_t osize = vol->size;
