@@ -209,7 +209,13 @@ static int merge_entry(void *arg, uint64_t idx, uint64_t val)
 		return ret;
 	if (e == CVOL_E_ABSENT)
 		return cvol_lmap_set(m->pool, m->child, idx, val);
-	if (val == CVOL_E_ZERO)
+	/*
+	 * The child names this very object: an earlier merge that failed
+	 * before the directory dropped the parent already moved it.  It is
+	 * the child's now, never garbage (a retried merge must not delete
+	 * what the first attempt handed over).
+	 */
+	if (e == val || val == CVOL_E_ZERO)
 		return 0;
 	/* shadowed by the child: garbage once the merge commits */
 	if (m->ngarbage + 2 > m->cap) {
