@@ -68,6 +68,8 @@ struct check_ctx {
 	struct cvol_dir *dir;
 	struct cvol_check_report *rep;
 	struct ref_set refs; /* data objects the maps name */
+	struct ref_set busy_refs; /* those of them that busy layers name */
+	struct ref_set *also; /* during a busy layer's walk: &busy_refs */
 	struct ref_set objs; /* every object in the store */
 	bool repair;
 	uint64_t *busy; /* layers a writer holds: leave their objects */
@@ -87,7 +89,7 @@ static int collect_ref(void *arg, uint64_t idx, uint64_t val)
 	if (val == CVOL_E_ZERO)
 		return 0;
 	cvol_data_oid(oid, sizeof(oid), val, idx);
-	return ref_add(&c->refs, oid);
+	return ref_add(&c->refs, oid) ?: (c->also ? ref_add(c->also, oid) : 0);
 }
 
 static bool layer_busy(struct check_ctx *c, uint64_t id)
@@ -100,11 +102,69 @@ static bool layer_busy(struct check_ctx *c, uint64_t id)
 	return false;
 }
 
+/* walk layer @id's committed map, read afresh, into @c's sets */
+static int walk_fresh(struct check_ctx *c, uint64_t id)
+{
+	struct cvol_lmap *lm = cvol_lmap_fresh(id);
+	int ret;
+
+	if (!lm)
+		return -ENOMEM;
+	ret = cvol_lmap_walk(c->pool, lm, collect_ref, c);
+	cvol_lmap_put(c->pool, lm);
+	return ret;
+}
+
+/*
+ * Is @oid, named by a map but missing from the listing, really dangling?
+ * A busy layer's writer may have dropped its entry and then removed the
+ * object between the walk and the listing (an object goes only after the
+ * committed map stops naming it), so an object that only busy layers
+ * named is dangling only if their maps, read again now, still name it and
+ * it is still missing.  @again holds that second walk.
+ */
+static bool really_dangling(struct check_ctx *c, struct ref_set *again,
+			    const char *oid)
+{
+	struct cvol_store *st = c->pool->st;
+	uint64_t size;
+
+	if (!ref_has(&c->busy_refs, oid))
+		return true;
+	return ref_has(again, oid) &&
+	       st->ops->stat(st->priv, oid, &size) == -ENOENT;
+}
+
+/* the busy layers' refs, walked again, sorted, in @again */
+static int walk_busy_again(struct check_ctx *c, struct ref_set *again)
+{
+	struct ref_set first = c->refs, busy = c->busy_refs;
+	size_t i;
+	int ret = 0;
+
+	/* collect into @again only, through the walk's own callback */
+	memset(&c->refs, 0, sizeof(c->refs));
+	memset(&c->busy_refs, 0, sizeof(c->busy_refs));
+	c->also = NULL;
+	for (i = 0; i < c->nbusy && !ret; i++)
+		ret = walk_fresh(c, c->busy[i]);
+	*again = c->refs;
+	ref_free(&c->busy_refs);
+	c->refs = first;
+	c->busy_refs = busy;
+	if (ret == -EILSEQ)
+		ret = 0; /* counted on the first walk */
+	if (!ret && again->n)
+		qsort(again->names, again->n, sizeof(char *), cmp_str);
+	return ret;
+}
+
 int cvol_pool_check(struct cvol_pool *pool, bool repair,
 		    struct cvol_check_report *rep, cvol_progress_cb progress,
 		    void *arg)
 {
 	struct check_ctx c = { .pool = pool, .rep = rep, .repair = repair };
+	struct ref_set again = { 0 };
 	struct cvol_store *st = pool->st;
 	struct cvol_dir dir;
 	struct cvol_vol *v;
@@ -139,7 +199,6 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 	}
 	for (i = 0; i < dir.nlayers; i++) {
 		struct cvol_layer_rec *l = &dir.layers[i];
-		struct cvol_lmap *lm;
 
 		if (progress)
 			progress(arg, i, dir.nlayers);
@@ -162,15 +221,14 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 			else
 				cvol_vol_unlock(pool, lockname);
 		}
-		/* fresh reads: never trust the cache here */
-		cvol_lmap_forget(pool, l->id);
-		lm = cvol_lmap_get(pool, l->id);
-		if (!lm) {
-			ret = -ENOMEM;
-			goto out_free;
-		}
-		ret = cvol_lmap_walk(pool, lm, collect_ref, &c);
-		cvol_lmap_put(pool, lm);
+		/*
+		 * Fresh reads into a private map: never trust the cache
+		 * here, and never touch it either (an open volume's writer
+		 * and flush own its chunks).
+		 */
+		c.also = layer_busy(&c, l->id) ? &c.busy_refs : NULL;
+		ret = walk_fresh(&c, l->id);
+		c.also = NULL;
 		if (ret == -EILSEQ) {
 			rep->bad_checksums++;
 			ret = 0;
@@ -183,11 +241,22 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 		goto out_free;
 	if (c.refs.n)
 		qsort(c.refs.names, c.refs.n, sizeof(char *), cmp_str);
+	if (c.busy_refs.n)
+		qsort(c.busy_refs.names, c.busy_refs.n, sizeof(char *),
+		      cmp_str);
 	if (c.objs.n)
 		qsort(c.objs.names, c.objs.n, sizeof(char *), cmp_str);
-	for (k = 0; k < c.refs.n; k++)
-		if (!ref_has(&c.objs, c.refs.names[k]))
+	for (k = 0; k < c.refs.n; k++) {
+		if (ref_has(&c.objs, c.refs.names[k]))
+			continue;
+		if (!again.names && c.nbusy) {
+			ret = walk_busy_again(&c, &again);
+			if (ret)
+				goto out_free;
+		}
+		if (really_dangling(&c, &again, c.refs.names[k]))
 			rep->dangling++;
+	}
 	for (k = 0; k < c.objs.n; k++) {
 		const char *oid = c.objs.names[k];
 		uint64_t layer;
@@ -218,6 +287,8 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 		progress(arg, dir.nlayers, dir.nlayers);
 out_free:
 	free(c.busy);
+	ref_free(&again);
+	ref_free(&c.busy_refs);
 	ref_free(&c.refs);
 	ref_free(&c.objs);
 	cvol_dir_free(&dir);

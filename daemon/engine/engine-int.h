@@ -98,7 +98,17 @@ int cvol_lmap_commit(struct cvol_pool *pool, struct cvol_lmap *lm);
 typedef int (*cvol_entry_cb)(void *arg, uint64_t idx, uint64_t val);
 int cvol_lmap_walk(struct cvol_pool *pool, struct cvol_lmap *lm,
 		   cvol_entry_cb cb, void *arg);
-/* drop cached chunks of @id (after the layer is removed) */
+/*
+ * cvol_lmap_fresh() - a map of layer @id outside the cache, read from the
+ * store as it is committed now, for readers that must not trust or touch
+ * the cache (check); walk or look up in it, then cvol_lmap_put() it.
+ */
+struct cvol_lmap *cvol_lmap_fresh(uint64_t id);
+/*
+ * drop cached chunks of @id, only after the layer is gone from the
+ * directory and no open volume uses it: chunks of a map in use (dirty or
+ * being committed) are never freed behind its users' back
+ */
 void cvol_lmap_forget(struct cvol_pool *pool, uint64_t id);
 
 /* volume.c: the pool directory */

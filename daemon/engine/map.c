@@ -56,6 +56,20 @@ out_unlock:
 	return lm;
 }
 
+struct cvol_lmap *cvol_lmap_fresh(uint64_t id)
+{
+	struct cvol_lmap *lm = calloc(1, sizeof(*lm));
+
+	if (!lm) {
+		cvol_seterr(-ENOMEM, "out of memory");
+		return NULL;
+	}
+	lm->id = id;
+	lm->refs = 1; /* in no pool's list: the last put frees it */
+	pthread_mutex_init(&lm->mu, NULL);
+	return lm;
+}
+
 static void lmap_free(struct cvol_lmap *lm)
 {
 	uint64_t i;
