@@ -83,8 +83,23 @@ int cvol_resolve(struct cvol_vol *vol, unsigned int from, uint64_t idx,
 	return 0;
 }
 
-static int read_piece(struct cvol_vol *vol, uint64_t idx, void *buf,
-		      uint64_t off, uint64_t len)
+/* the error for a data object the map names but the store has not */
+static int missing_object(struct cvol_vol *vol, const char *oid,
+			  uint64_t idx)
+{
+	return cvol_seterr(-EIO,
+			   "volume '%s%s%s': object %" PRIu64
+			   " is missing from the store (%s); run pool check",
+			   vol->name, vol->snap[0] ? "@" : "", vol->snap, idx,
+			   oid);
+}
+
+/*
+ * Read from the object that @idx resolves to.  @locked: the caller holds
+ * the object's stripe, so no discard can remove it meanwhile.
+ */
+static int read_resolved(struct cvol_vol *vol, uint64_t idx, void *buf,
+			 uint64_t off, uint64_t len, bool locked)
 {
 	struct cvol_store *st = vol->pool->st;
 	char oid[CVOL_OID_MAX + 1];
@@ -100,10 +115,26 @@ static int read_piece(struct cvol_vol *vol, uint64_t idx, void *buf,
 	}
 	cvol_data_oid(oid, sizeof(oid), owner, idx);
 	ret = st->ops->read(st->priv, oid, buf, len, off);
+	if (ret == -ENOENT && locked)
+		return missing_object(vol, oid, idx);
+	return ret;
+}
+
+static int read_piece(struct cvol_vol *vol, uint64_t idx, void *buf,
+		      uint64_t off, uint64_t len)
+{
+	int ret = read_resolved(vol, idx, buf, off, len, false);
+
+	/*
+	 * A discard may have removed the object after the lookup (it goes
+	 * once the map no longer names it, under its stripe): look again
+	 * under the stripe.  If the map still names it, it is lost, and
+	 * that is an error, never zeros.
+	 */
 	if (ret == -ENOENT) {
-		/* raced with a discard of this object: it reads as zeros */
-		memset(buf, 0, len);
-		ret = 0;
+		pthread_mutex_lock(&vol->stripe[idx % CVOL_STRIPES]);
+		ret = read_resolved(vol, idx, buf, off, len, true);
+		pthread_mutex_unlock(&vol->stripe[idx % CVOL_STRIPES]);
 	}
 	return ret;
 }
@@ -198,10 +229,14 @@ static int own_object(struct cvol_vol *vol, uint64_t idx, bool full,
 	if (full) {
 		/* the caller's write_full() replaces any stale content */
 	} else if (from) {
+		/*
+		 * Under the stripe, and parent layers are frozen: a missing
+		 * source is lost data, not a race.
+		 */
 		cvol_data_oid(src, sizeof(src), from, idx);
 		ret = st->ops->copy(st->priv, oid, src);
-		if (ret == -ENOENT) /* a discard race: start empty */
-			ret = st->ops->write_full(st->priv, oid, "", 0);
+		if (ret == -ENOENT)
+			return missing_object(vol, src, idx);
 	} else {
 		/* an empty object, dropping any stale one from a crash */
 		ret = st->ops->write_full(st->priv, oid, "", 0);
