@@ -19,44 +19,30 @@ int main(void)
 	struct cvol_pool *pool;
 	struct cvol_vol *v, *s;
 	size_t size = 4 * 65536;
-	uint8_t *a = malloc(size), *b = malloc(size), *got = malloc(size);
+	uint8_t *a = t_alloc(size), *b = t_alloc(size), *got = t_alloc(size);
 
-	t_conf(&conf);
-	pool = t_pool(&conf);
-	T_OK(cvol_vol_create(pool, "v", size, 16));
-	T_OK(cvol_vol_open(pool, "v", NULL, 0, &v));
-	t_fill(a, size, 10);
-	T_OK(cvol_vol_write(v, a, 0, size, 0));
+	v = t_setup(&conf, &pool, size);
+	t_write(v, a, 0, size, 10);
 	T_OK(cvol_snap_create(pool, "v", "s1")); /* head open: quiesced */
 	T_ERR(cvol_snap_create(pool, "v", "s1"), -EEXIST,
 	      "snapshot 'v@s1' exists");
 	memcpy(b, a, size);
-	t_fill(b + 1000 * 512 / 8, 4096, 11);
-	T_OK(cvol_vol_write(v, b + 1000 * 512 / 8, 1000 * 512 / 8, 4096, 0));
+	t_write(v, b + 1000 * 512 / 8, 1000 * 512 / 8, 4096, 11);
 	T_OK(cvol_vol_discard(v, 65536, 65536));
 	memset(b + 65536, 0, 65536);
 	T_OK(cvol_snap_create(pool, "v", "s2"));
-	t_fill(got, size, 12);
-	T_OK(cvol_vol_write(v, got, 0, size, 0));
+	t_write(v, got, 0, size, 12);
 	T_OK(cvol_vol_open(pool, "v", "s1", 0, &s));
 	T_ERR(cvol_vol_write(s, got, 0, 512, 0), -EROFS, "read-only");
-	T_OK(cvol_vol_read(s, got, 0, size));
-	if (memcmp(got, a, size))
-		T_FAIL("s1 changed");
+	T_READ_EQ(s, got, 0, size, a, "s1 changed");
 	T_OK(cvol_vol_close(s));
 	T_OK(cvol_vol_open(pool, "v", "s2", 0, &s));
-	T_OK(cvol_vol_read(s, got, 0, size));
-	if (memcmp(got, b, size))
-		T_FAIL("s2 differs from the content at snapshot time");
+	T_READ_EQ(s, got, 0, size, b,
+		  "s2 differs from the content at snapshot time");
 	T_OK(cvol_vol_close(s));
 	T_OK(cvol_snap_list(pool, "v", collect, NULL));
 	if (nnames != 2 || strcmp(names[0], "s1") || strcmp(names[1], "s2"))
 		T_FAIL("snap list: %d names", nnames);
 	T_OK(cvol_vol_close(v));
-	cvol_pool_close(pool);
-	free(a);
-	free(b);
-	free(got);
-	printf("ok\n");
-	return 0;
+	return t_pass(pool);
 }

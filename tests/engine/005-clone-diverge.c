@@ -20,14 +20,10 @@ int main(void)
 	struct cvol_pool *pool;
 	struct cvol_vol *v, *c;
 	size_t size = 4 * 65536;
-	uint8_t *a = malloc(size), *b = malloc(size), *got = malloc(size);
+	uint8_t *a = t_alloc(size), *b = t_alloc(size), *got = t_alloc(size);
 
-	t_conf(&conf);
-	pool = t_pool(&conf);
-	T_OK(cvol_vol_create(pool, "v", size, 16));
-	T_OK(cvol_vol_open(pool, "v", NULL, 0, &v));
-	t_fill(a, size, 20);
-	T_OK(cvol_vol_write(v, a, 0, size, 0));
+	v = t_setup(&conf, &pool, size);
+	t_write(v, a, 0, size, 20);
 	T_OK(cvol_snap_create(pool, "v", "base"));
 	T_OK(cvol_clone(pool, "v", "base", "c"));
 	T_OK(cvol_vol_info(pool, "c", NULL, &info));
@@ -38,19 +34,11 @@ int main(void)
 	if (info.nclones != 1 || !info.protected_)
 		T_FAIL("snapshot nclones %u", info.nclones);
 	T_OK(cvol_vol_open(pool, "c", NULL, 0, &c));
-	T_OK(cvol_vol_read(c, got, 0, size));
-	if (memcmp(got, a, size))
-		T_FAIL("clone does not read its snapshot");
+	T_READ_EQ(c, got, 0, size, a, "clone does not read its snapshot");
 	memcpy(b, a, size);
-	t_fill(b + 70000 / 512 * 512, 1024, 21);
-	T_OK(cvol_vol_write(c, b + 70000 / 512 * 512, 70000 / 512 * 512,
-			    1024, 0));
-	T_OK(cvol_vol_read(c, got, 0, size));
-	if (memcmp(got, b, size))
-		T_FAIL("clone after partial write");
-	T_OK(cvol_vol_read(v, got, 0, size));
-	if (memcmp(got, a, size))
-		T_FAIL("parent changed by the clone's write");
+	t_write(c, b + 70000 / 512 * 512, 70000 / 512 * 512, 1024, 21);
+	T_READ_EQ(c, got, 0, size, b, "clone after partial write");
+	T_READ_EQ(v, got, 0, size, a, "parent changed by the clone's write");
 	T_ERR(cvol_snap_remove(pool, "v", "base"), -EBUSY,
 	      "snapshot 'v@base' is protected: it has clones: c");
 	T_ERR(cvol_vol_remove(pool, "v"), -EBUSY, "is open");
@@ -61,17 +49,11 @@ int main(void)
 		T_FAIL("progress %" PRIu64 "/%" PRIu64, last_done, last_total);
 	T_OK(cvol_snap_remove(pool, "v", "base"));
 	T_OK(cvol_vol_remove(pool, "v"));
-	T_OK(cvol_vol_read(c, got, 0, size));
-	if (memcmp(got, b, size))
-		T_FAIL("clone changed by flatten + parent removal");
+	T_READ_EQ(c, got, 0, size, b,
+		  "clone changed by flatten + parent removal");
 	T_OK(cvol_vol_get_info(c, &info));
 	if (info.parent_vol[0])
 		T_FAIL("flattened clone still has parent %s", info.parent_vol);
 	T_OK(cvol_vol_close(c));
-	cvol_pool_close(pool);
-	free(a);
-	free(b);
-	free(got);
-	printf("ok\n");
-	return 0;
+	return t_pass(pool);
 }

@@ -11,40 +11,26 @@ int main(void)
 	struct cvol_pool *pool;
 	struct cvol_vol *v;
 	size_t size = 4 * 65536;
-	uint8_t *a = malloc(size), *b = malloc(size), *got = malloc(size);
+	uint8_t *a = t_alloc(size), *b = t_alloc(size), *got = t_alloc(size);
 
-	t_conf(&conf);
-	pool = t_pool(&conf);
-	T_OK(cvol_vol_create(pool, "v", size, 16));
-	T_OK(cvol_vol_open(pool, "v", NULL, 0, &v));
-	t_fill(a, size, 30);
-	T_OK(cvol_vol_write(v, a, 0, size, 0));
+	v = t_setup(&conf, &pool, size);
+	t_write(v, a, 0, size, 30);
 	T_OK(cvol_snap_create(pool, "v", "one"));
-	t_fill(b, size, 31);
-	T_OK(cvol_vol_write(v, b, 0, size, 0));
+	t_write(v, b, 0, size, 31);
 	T_OK(cvol_snap_create(pool, "v", "two"));
 	T_OK(cvol_vol_write(v, a, 0, 65536, 0));
 	T_ERR(cvol_snap_rollback(pool, "v", "one"), -EBUSY, "is open");
 	T_OK(cvol_vol_close(v));
 	T_OK(cvol_snap_rollback(pool, "v", "one"));
 	T_OK(cvol_vol_open(pool, "v", NULL, 0, &v));
-	T_OK(cvol_vol_read(v, got, 0, size));
-	if (memcmp(got, a, size))
-		T_FAIL("head differs from 'one' after rollback");
+	T_READ_EQ(v, got, 0, size, a, "head differs from 'one' after rollback");
 	T_OK(cvol_vol_close(v));
 	T_OK(cvol_vol_open(pool, "v", "two", 0, &v));
-	T_OK(cvol_vol_read(v, got, 0, size));
-	if (memcmp(got, b, size))
-		T_FAIL("'two' changed by the rollback");
+	T_READ_EQ(v, got, 0, size, b, "'two' changed by the rollback");
 	T_OK(cvol_vol_close(v));
 	T_OK(cvol_pool_check(pool, false, &rep, NULL, NULL));
 	if (rep.unreferenced || rep.dangling || rep.bad_checksums)
 		T_FAIL("check after rollback: %" PRIu64 " unreferenced",
 		       rep.unreferenced);
-	cvol_pool_close(pool);
-	free(a);
-	free(b);
-	free(got);
-	printf("ok\n");
-	return 0;
+	return t_pass(pool);
 }

@@ -15,12 +15,8 @@ int main(void)
 	uint64_t ver, nver;
 	size_t len;
 
-	t_conf(&conf);
-	pool = t_pool(&conf);
-	T_OK(cvol_vol_create(pool, "v", 1 << 20, 16));
-	T_OK(cvol_vol_open(pool, "v", NULL, 0, &v));
-	t_fill(buf, sizeof(buf), 80);
-	T_OK(cvol_vol_write(v, buf, 0, sizeof(buf), 0));
+	v = t_setup(&conf, &pool, 1 << 20);
+	t_write(v, buf, 0, sizeof(buf), 80);
 	T_OK(cvol_vol_close(v));
 	cvol_pool_close(pool);
 
@@ -50,7 +46,5 @@ int main(void)
 	T_OK(cvol_pool_check(pool, false, &rep, NULL, NULL));
 	if (rep.bad_checksums != 1)
 		T_FAIL("repair removed the bad chunk");
-	cvol_pool_close(pool);
-	printf("ok\n");
-	return 0;
+	return t_pass(pool);
 }

@@ -20,24 +20,19 @@ int main(void)
 	struct cvol_pool *pool;
 	struct cvol_vol *v;
 	size_t size = 4 * 65536;
-	uint8_t *a = malloc(2 * size), *got = malloc(2 * size);
+	uint8_t *a = t_alloc(2 * size), *got = t_alloc(2 * size);
 	char val[300];
 
-	t_conf(&conf);
-	pool = t_pool(&conf);
-	T_OK(cvol_vol_create(pool, "v", size, 16));
-	T_OK(cvol_vol_open(pool, "v", NULL, 0, &v));
-	t_fill(a, size, 90);
-	T_OK(cvol_vol_write(v, a, 0, size, 0));
+	v = t_setup(&conf, &pool, size);
+	t_write(v, a, 0, size, 90);
 	T_OK(cvol_snap_create(pool, "v", "s"));
 	T_ERR(cvol_vol_resize(pool, "v", size - 70000 / 512 * 512, false),
 	      -EINVAL, "allow shrinking explicitly");
 	T_OK(cvol_vol_resize(pool, "v", size / 2 + 512, true));
 	T_OK(cvol_vol_resize(pool, "v", 2 * size, false));
 	memset(a + size / 2 + 512, 0, 2 * size - size / 2 - 512);
-	T_OK(cvol_vol_read(v, got, 0, 2 * size));
-	if (memcmp(got, a, 2 * size))
-		T_FAIL("shrink + grow: cut-off part not zero");
+	T_READ_EQ(v, got, 0, 2 * size, a,
+		  "shrink + grow: cut-off part not zero");
 	T_OK(cvol_vol_get_info(v, &info));
 	if (info.size != 2 * size)
 		T_FAIL("size %" PRIu64, info.size);
@@ -65,9 +60,5 @@ int main(void)
 	T_OK(cvol_vol_close(v));
 	T_OK(cvol_vol_remove(pool, "w"));
 	T_ERR(cvol_vol_remove(pool, "w"), -ENOENT, "no volume 'w'");
-	cvol_pool_close(pool);
-	free(a);
-	free(got);
-	printf("ok\n");
-	return 0;
+	return t_pass(pool);
 }

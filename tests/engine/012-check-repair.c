@@ -21,12 +21,8 @@ int main(void)
 	char victim[64] = "";
 	uint64_t ver;
 
-	t_conf(&conf);
-	pool = t_pool(&conf);
-	T_OK(cvol_vol_create(pool, "v", 4 * 65536, 16));
-	T_OK(cvol_vol_open(pool, "v", NULL, 0, &v));
-	t_fill(buf, sizeof(buf), 120);
-	T_OK(cvol_vol_write(v, buf, 0, sizeof(buf), 0));
+	v = t_setup(&conf, &pool, 4 * 65536);
+	t_write(v, buf, 0, sizeof(buf), 120);
 	T_OK(cvol_vol_write(v, buf, 2 * 65536, sizeof(buf), 0));
 	T_OK(cvol_vol_close(v));
 	cvol_pool_close(pool);
@@ -54,9 +50,8 @@ int main(void)
 		T_FAIL("after repair: %" PRIu64 " unreferenced, %" PRIu64
 		       " objects", rep.unreferenced, rep.objects);
 	T_OK(cvol_vol_open(pool, "v", NULL, CVOL_OPEN_RDONLY, &v));
-	T_OK(cvol_vol_read(v, got, 2 * 65536, sizeof(got)));
-	if (memcmp(got, buf, sizeof(buf)))
-		T_FAIL("repair changed volume data");
+	T_READ_EQ(v, got, 2 * 65536, sizeof(got), buf,
+		  "repair changed volume data");
 	T_OK(cvol_vol_close(v));
 	cvol_pool_close(pool);
 
@@ -73,7 +68,5 @@ int main(void)
 	T_OK(cvol_pool_check(pool, false, &rep, NULL, NULL));
 	if (rep.dangling != 1)
 		T_FAIL("repair dropped the dangling reference");
-	cvol_pool_close(pool);
-	printf("ok\n");
-	return 0;
+	return t_pass(pool);
 }

@@ -55,6 +55,30 @@ static inline void t_skip(const char *why)
 	exit(4);
 }
 
+static void *t_bufs[8];
+static int t_nbufs;
+
+/* @len bytes that t_pass() frees */
+static inline void *t_alloc(size_t len)
+{
+	void *p = malloc(len);
+
+	if (!p || t_nbufs == (int)(sizeof(t_bufs) / sizeof(t_bufs[0])))
+		T_FAIL("t_alloc(%zu)", len);
+	t_bufs[t_nbufs++] = p;
+	return p;
+}
+
+/* the end of a passing test: close @pool, free t_alloc()'s buffers */
+static inline int t_pass(struct cvol_pool *pool)
+{
+	cvol_pool_close(pool);
+	while (t_nbufs)
+		free(t_bufs[--t_nbufs]);
+	printf("ok\n");
+	return 0;
+}
+
 static char t_path[4096];
 static char t_poolname[64];
 
@@ -100,6 +124,29 @@ static inline struct cvol_pool *t_pool(struct cvol_store_conf *conf)
 	return pool;
 }
 
+/* create volume @name of @size bytes (64 KiB objects) and open its head */
+static inline struct cvol_vol *t_vol(struct cvol_pool *pool, const char *name,
+				     uint64_t size)
+{
+	struct cvol_vol *v;
+
+	T_OK(cvol_vol_create(pool, name, size, 16));
+	T_OK(cvol_vol_open(pool, name, NULL, 0, &v));
+	return v;
+}
+
+/*
+ * a fresh pool (@conf, @pool) with volume "v" of @size bytes: its head,
+ * open
+ */
+static inline struct cvol_vol *t_setup(struct cvol_store_conf *conf,
+				       struct cvol_pool **pool, uint64_t size)
+{
+	t_conf(conf);
+	*pool = t_pool(conf);
+	return t_vol(*pool, "v", size);
+}
+
 static inline uint64_t t_rand(uint64_t *s)
 {
 	*s ^= *s << 13;
@@ -121,5 +168,21 @@ static inline void t_fill(void *buf, size_t len, uint64_t seed)
 		p[i] = s >> (8 * (i % 8));
 	}
 }
+
+/* fill @buf with the pattern of @seed and write its @len bytes at @off */
+static inline void t_write(struct cvol_vol *v, void *buf, uint64_t off,
+			   size_t len, uint64_t seed)
+{
+	t_fill(buf, len, seed);
+	T_OK(cvol_vol_write(v, buf, off, len, 0));
+}
+
+/* read @len bytes at @off of @v into @got; T_FAIL(...) unless @want */
+#define T_READ_EQ(v, got, off, len, want, ...)         \
+	do {                                           \
+		T_OK(cvol_vol_read(v, got, off, len)); \
+		if (memcmp(got, want, len))            \
+			T_FAIL(__VA_ARGS__);           \
+	} while (0)
 
 #endif /* CVOL_TESTLIB_H */
