@@ -65,12 +65,23 @@ static void bad(const char *text, const char *msg, int line)
 	}
 }
 
+/* a pool of store driver @drv, which is not built: -EINVAL naming the built */
+static void bad_driver(const char *drv, int line)
+{
+	char text[64], want[256], names[128];
+
+	snprintf(text, sizeof(text), "[pool a]\ndriver = %s\n", drv);
+	snprintf(want, sizeof(want),
+		 ": pool a: store driver '%s' not built (built: %s)", drv,
+		 cvol_store_names(names, sizeof(names)));
+	bad(text, want, line);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("CVOL_TMP");
 	struct cvol_store_conf c;
 	struct cvol_config *cfg;
-	char want[256], names[128];
 
 	snprintf(path, sizeof(path), "%s/cvol.conf", tmp ? tmp : "/tmp");
 	put("# cvol pools\n"
@@ -108,17 +119,11 @@ int main(void)
 	bad("[volume a]\n", ":1: want [pool NAME]", __LINE__);
 	bad("[pool a]\nconnect_timeout = 10s\n",
 	    ":2: connect_timeout must be 0..3600 seconds", __LINE__);
-	snprintf(want, sizeof(want),
-		 ": pool a: store driver 'tape' not built (built: %s)",
-		 cvol_store_names(names, sizeof(names)));
-	bad("[pool a]\ndriver = tape\n", want, __LINE__);
+	bad_driver("tape", __LINE__);
 	bad("[pool a]\ndriver = file\n[pool r]\ndriver = rados\n",
 	    ": pool r: rados needs ceph_pool", __LINE__);
 	/* the tests' in-memory store is no driver of the engine library */
-	snprintf(want, sizeof(want),
-		 ": pool a: store driver 'mem' not built (built: %s)",
-		 cvol_store_names(names, sizeof(names)));
-	bad("[pool a]\ndriver = mem\n", want, __LINE__);
+	bad_driver("mem", __LINE__);
 	STREQ(cvol_store_known("mem") ? "mem" : "none", "none");
 
 	snprintf(path, sizeof(path), "%s/none/cvol.conf", tmp ? tmp : "/tmp");

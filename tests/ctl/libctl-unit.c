@@ -37,6 +37,23 @@ static void expect_err(int line, int ret, int err, const char *msg)
 
 #define EXPECT_ERR(ret, err, msg) expect_err(__LINE__, ret, err, msg)
 
+/* parsing @name must fail: invalid @kind name "@shown" */
+static void expect_bad_name(int line, const char *name, const char *kind,
+			    const char *shown)
+{
+	struct cvol_ctl_name n;
+	char msg[256];
+
+	snprintf(
+		msg, sizeof(msg),
+		"invalid %s name \"%s\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)",
+		kind, shown);
+	expect_err(line, cvol_ctl_parse_name(name, 0, &n), -EINVAL, msg);
+}
+
+#define EXPECT_BAD_NAME(name, kind, shown) \
+	expect_bad_name(__LINE__, name, kind, shown)
+
 static void test_names(void)
 {
 	struct cvol_ctl_name n;
@@ -61,18 +78,10 @@ static void test_names(void)
 	EXPECT(!strcmp(n.pool, "fast") && !strcmp(n.vol, "vm1") &&
 		       !strcmp(n.snap, "s1"),
 	       "fast/vm1@s1 -> %s/%s@%s", n.pool, n.vol, n.snap);
-	EXPECT_ERR(
-		cvol_ctl_parse_name("a b", 0, &n), -EINVAL,
-		"invalid volume name \"a b\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
-	EXPECT_ERR(
-		cvol_ctl_parse_name("/vm", 0, &n), -EINVAL,
-		"invalid pool name \"\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
-	EXPECT_ERR(
-		cvol_ctl_parse_name("p/q/vm", 0, &n), -EINVAL,
-		"invalid volume name \"q/vm\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
-	EXPECT_ERR(
-		cvol_ctl_parse_name("vm@", 0, &n), -EINVAL,
-		"invalid snapshot name \"\" (1-63 of A-Z a-z 0-9 . _ -, not starting with . or -)");
+	EXPECT_BAD_NAME("a b", "volume", "a b");
+	EXPECT_BAD_NAME("/vm", "pool", "");
+	EXPECT_BAD_NAME("p/q/vm", "volume", "q/vm");
+	EXPECT_BAD_NAME("vm@", "snapshot", "");
 	EXPECT_ERR(cvol_ctl_parse_name("vm@s", CVOL_CTL_NAME_SNAP_FORBIDDEN,
 				       &n),
 		   -EINVAL, "vm@s: a snapshot is not allowed here");

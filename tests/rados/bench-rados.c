@@ -104,13 +104,25 @@ static int cleanup_cb(void *arg, const char *oid)
 	return 0;
 }
 
+/* the start time in @t0, then @threads writers over @b until they are done */
+static void run_writers(struct bench *b, int threads, struct timespec *t0)
+{
+	pthread_t th[MAX_THREADS];
+	int i;
+
+	clock_gettime(CLOCK_MONOTONIC, t0);
+	for (i = 0; i < threads; i++)
+		pthread_create(&th[i], NULL, writer, b);
+	for (i = 0; i < threads; i++)
+		pthread_join(th[i], NULL);
+}
+
 int main(int argc, char **argv)
 {
 	struct cvol_store_conf conf = { .driver = "rados", .pool = "bench" };
-	pthread_t th[MAX_THREADS];
 	struct bench b = {};
 	struct timespec t0, t1;
-	int threads, i, ret;
+	int threads, ret;
 	double secs;
 
 	if (argc != 6) {
@@ -151,11 +163,7 @@ int main(int argc, char **argv)
 				cvol_errmsg());
 			return 1;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		for (i = 0; i < threads; i++)
-			pthread_create(&th[i], NULL, writer, &b);
-		for (i = 0; i < threads; i++)
-			pthread_join(th[i], NULL);
+		run_writers(&b, threads, &t0);
 		ret = cvol_vol_flush(b.vol);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		cvol_vol_close(b.vol);
@@ -169,11 +177,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench-rados: %s\n", cvol_errmsg());
 			return 1;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		for (i = 0; i < threads; i++)
-			pthread_create(&th[i], NULL, writer, &b);
-		for (i = 0; i < threads; i++)
-			pthread_join(th[i], NULL);
+		run_writers(&b, threads, &t0);
 		ret = b.st->ops->flush(b.st->priv);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (ret)
