@@ -224,20 +224,11 @@ int main(void)
 {
 	int ret;
 
-	ret = t_need_module();
+	ret = t_start();
 	if (ret)
 		return ret;
-	if (t_nl_open()) {
-		printf("FAIL: cvol genl family not found\n");
-		return 1;
-	}
 	memset(long_name, 'a', sizeof(long_name) - 1);
 	bad_add();
 	round_trip();
-	if (t_failed) {
-		printf("FAIL: %d checks failed\n", t_failed);
-		return 1;
-	}
-	printf("ok: genl bad input\n");
-	return 0;
+	return t_done("genl bad input");
 }

@@ -54,13 +54,9 @@ int main(void)
 	void *area;
 	int fd, fd2, ret, i;
 
-	ret = t_need_module();
+	ret = t_start();
 	if (ret)
 		return ret;
-	if (t_nl_open()) {
-		printf("FAIL: cvol genl family not found\n");
-		return 1;
-	}
 	fd = open(CTL, O_RDWR);
 	fd2 = open(CTL, O_RDWR);
 	if (fd < 0 || fd2 < 0) {
@@ -197,10 +193,5 @@ int main(void)
 		munmap(area, b.map_size);
 	close(fd);
 	close(fd2);
-	if (t_failed) {
-		printf("FAIL: %d checks failed\n", t_failed);
-		return 1;
-	}
-	printf("ok: ioctl bad input\n");
-	return 0;
+	return t_done("ioctl bad input");
 }

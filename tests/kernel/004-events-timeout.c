@@ -195,10 +195,5 @@ int main(void)
 		 "after remove: event %d", ret);
 	munmap(area, area_size);
 	close(fd);
-	if (t_failed) {
-		printf("FAIL: %d checks failed\n", t_failed);
-		return 1;
-	}
-	printf("ok: events and request timeout\n");
-	return 0;
+	return t_done("events and request timeout");
 }

@@ -88,6 +88,34 @@ static int t_nl_open(void)
 	return t_family < 0 ? -ENOENT : 0;
 }
 
+/* t_nl_open(), saying so when it fails.  Return: 0, or 1 (the exit status) */
+static inline int t_nl_need(void)
+{
+	if (!t_nl_open())
+		return 0;
+	printf("FAIL: cvol genl family not found\n");
+	return 1;
+}
+
+/* the prologue of a kernel test: t_need_module(), then t_nl_need() */
+static inline int t_start(void)
+{
+	int ret = t_need_module();
+
+	return ret ? ret : t_nl_need();
+}
+
+/* the verdict: 1 if any T_EXPECT() failed, else 0 after "ok: @what" */
+static inline int t_done(const char *what)
+{
+	if (t_failed) {
+		printf("FAIL: %d checks failed\n", t_failed);
+		return 1;
+	}
+	printf("ok: %s\n", what);
+	return 0;
+}
+
 static int t_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	struct t_reply *r = arg;
