@@ -12,15 +12,7 @@ ctlg_setup
 
 ctl_ok vol create vm1 --size 16M
 ctl_ok snap create vm1@s1
-"$bin" 4 20000 >"$CVOL_TMP/events" 2>&1 &
-pid=$!
-cvol_at_exit "kill $pid 2>/dev/null"
-i=0
-until grep -q . "$CVOL_TMP/events"; do
-	i=$((i + 1))
-	[ "$i" -lt 100 ] || cvol_fail "listener did not start"
-	sleep 0.1
-done
+ctlg_listen 4 20000
 cvol_expect_eq "listener" "$(head -1 "$CVOL_TMP/events")" ready
 
 ctl_ok attach vm1
@@ -29,7 +21,7 @@ ctl_ok attach vm1@s1
 b=${ctl_out#/dev/cvol}
 ctl_ok detach vm1@s1
 ctl_ok detach vm1
-wait "$pid" || cvol_fail "listener failed: $(cat "$CVOL_TMP/events")"
+wait "$ctlg_pid" || cvol_fail "listener failed: $(cat "$CVOL_TMP/events")"
 cvol_expect_eq "events" "$(tail -n +2 "$CVOL_TMP/events")" "added $a default/vm1
 added $b default/vm1@s1
 removed $b

@@ -19,19 +19,11 @@ n=${ctl_out#/dev/cvol}
 ctl_ok attach vm1@s1
 sn=${ctl_out#/dev/cvol}
 
-"$ev" 1 20000 >"$CVOL_TMP/events" 2>&1 &
-pid=$!
-cvol_at_exit "kill $pid 2>/dev/null"
-i=0
-until grep -q . "$CVOL_TMP/events"; do
-	i=$((i + 1))
-	[ "$i" -lt 100 ] || cvol_fail "listener did not start"
-	sleep 0.1
-done
+ctlg_listen 1 20000
 
 cvol_expect_eq "grow" "$("$bin" "$n" size $((32 << 20)))" ok
 cvol_expect_eq "size after grow" "$(cat "/sys/block/cvol$n/size")" 65536
-wait "$pid" || cvol_fail "no event: $(cat "$CVOL_TMP/events")"
+wait "$ctlg_pid" || cvol_fail "no event: $(cat "$CVOL_TMP/events")"
 cvol_expect_eq "resized event" "$(tail -1 "$CVOL_TMP/events")" "resized $n"
 
 cvol_expect_eq "shrink" "$("$bin" "$n" size $((8 << 20)))" \

@@ -31,3 +31,20 @@ ctlg_sysfs()
 {
 	cat "/sys/block/cvol$1/cvol/$2"
 }
+
+# ctlg_listen N MS: run the events listener (tests/ctlguest/events) in the
+# background for N events or MS milliseconds, its output in
+# $CVOL_TMP/events and its pid in ctlg_pid (killed at exit); return once
+# it has written its first line
+ctlg_listen()
+{
+	"$CVOL_BUILD/tests/ctlguest/events" "$1" "$2" >"$CVOL_TMP/events" 2>&1 &
+	ctlg_pid=$!
+	cvol_at_exit "kill $ctlg_pid 2>/dev/null"
+	ctlg_i=0
+	until grep -q . "$CVOL_TMP/events"; do
+		ctlg_i=$((ctlg_i + 1))
+		[ "$ctlg_i" -lt 100 ] || cvol_fail "listener did not start"
+		sleep 0.1
+	done
+}

@@ -7,9 +7,7 @@
 . "$CVOL_TOP/tests/common.sh"
 . "$CVOL_TOP/tests/daemon/lib.sh"
 
-cvol_need_daemon
-command -v fio >/dev/null || cvol_skip "fio missing"
-cvol_start_daemon
+cvol_need_fio_daemon
 
 run_fio()
 {

@@ -6,9 +6,7 @@
 . "$CVOL_TOP/tests/common.sh"
 . "$CVOL_TOP/tests/daemon/lib.sh"
 
-cvol_need_daemon
-command -v fio >/dev/null || cvol_skip "fio missing"
-cvol_start_daemon
+cvol_need_fio_daemon
 
 cvol_create kr $((32 << 20)) 16
 dev=$(cvol_attach kr)
@@ -20,9 +18,7 @@ fio --name=kr --filename="$dev" --direct=1 --ioengine=libaio --iodepth=32 \
 fio_pid=$!
 for round in 1 2 3 4; do
 	sleep 1.5
-	kill -9 "$CVOL_DAEMON_PID"
-	wait "$CVOL_DAEMON_PID" 2>/dev/null
-	CVOL_DAEMON_PID=
+	cvol_kill_daemon
 	sleep 0.5
 	state=$(cat /sys/block/$name/cvol/state)
 	[ "$state" = recovering ] || [ "$state" = live ] ||

@@ -7,9 +7,7 @@
 . "$CVOL_TOP/tests/common.sh"
 . "$CVOL_TOP/tests/daemon/lib.sh"
 
-cvol_need_daemon
-command -v fio >/dev/null || cvol_skip "fio missing"
-cvol_start_daemon
+cvol_need_fio_daemon
 
 cvol_create di $((16 << 20)) 16
 dev=$(cvol_attach di)
@@ -32,9 +30,7 @@ cvol_wait_gone "$dev"
 # second device: requests wait for a dead daemon, then a forced removal
 cvol_create dj $((16 << 20)) 16
 dev=$(cvol_attach dj)
-kill -9 "$CVOL_DAEMON_PID"
-wait "$CVOL_DAEMON_PID" 2>/dev/null
-CVOL_DAEMON_PID=
+cvol_kill_daemon
 dd if=/dev/zero of="$dev" bs=4k count=16 oflag=direct status=none 2>/dev/null &
 dd_pid=$!
 sleep 1

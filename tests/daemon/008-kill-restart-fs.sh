@@ -34,9 +34,7 @@ fio --name=kfs --directory="$mnt" --direct=1 --ioengine=libaio \
 fio_pid=$!
 for round in 1 2 3; do
 	sleep 2
-	kill -9 "$CVOL_DAEMON_PID"
-	wait "$CVOL_DAEMON_PID" 2>/dev/null
-	CVOL_DAEMON_PID=
+	cvol_kill_daemon
 	sleep 0.5
 	rm -f "$CVOL_TMP/cvold.sock"
 	cvol_start_daemon

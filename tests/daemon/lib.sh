@@ -3,16 +3,10 @@
 # is built, else with a python3 one-line client (protocol: one JSON object
 # per line, see Documentation/daemon-protocol.md).
 
-# cvol_req JSON: send one request, print the reply line
+# cvol_req JSON: send one request to cvold's socket, print the reply line
 cvol_req()
 {
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(120)
-s.connect(sys.argv[1])
-s.sendall((sys.argv[2] + "\n").encode())
-print(s.makefile().readline().strip())' "$CVOL_TMP/cvold.sock" "$1"
+	cvol_rpc "$1"
 }
 
 # cvol_field JSON KEY: print KEY of the reply object JSON
@@ -74,6 +68,23 @@ cvol_need_daemon()
 	cvol_load_module
 	[ -c /dev/cvol-control ] || cvol_fail "/dev/cvol-control missing"
 	command -v python3 >/dev/null || cvol_skip "python3 missing"
+}
+
+# cvol_need_fio_daemon: cvol_need_daemon, skip unless fio is installed,
+# then start cvold
+cvol_need_fio_daemon()
+{
+	cvol_need_daemon
+	command -v fio >/dev/null || cvol_skip "fio missing"
+	cvol_start_daemon
+}
+
+# cvol_kill_daemon: SIGKILL cvold and reap it (not stopped again at exit)
+cvol_kill_daemon()
+{
+	kill -9 "$CVOL_DAEMON_PID"
+	wait "$CVOL_DAEMON_PID" 2>/dev/null
+	CVOL_DAEMON_PID=
 }
 
 # cvol_wait_gone PATH: wait (bounded) for a device node to disappear

@@ -26,13 +26,7 @@ mount -o noatime,errors=continue "$loopdev" "$CVOL_TMP/store" ||
 	cvol_fail "mount $loopdev failed"
 cvol_at_exit "umount $CVOL_TMP/store"
 CVOL_STORE_ROOT=$CVOL_TMP/store
-cvol_start_daemon
-cvol_at_exit cvol_stop_daemon
-
-cvol_create fmr $((16 << 20)) 16
-dev=$(cvol_attach fmr)
-id=${dev#/dev/cvol}
-cvol_detach_at_exit "$dev"
+fault_start_dev fmr
 head -c $((1 << 20)) /dev/urandom >"$CVOL_TMP/pattern"
 want=$(cvol_sum "$CVOL_TMP/pattern")
 dd if="$CVOL_TMP/pattern" of="$dev" bs=64K oflag=direct conv=fsync \
@@ -77,6 +71,5 @@ cvol_expect_eq "state after recovery" \
 cvol_detach "$dev"
 cvol_wait_gone "$dev"
 
-leaks=$(fault_leaks)
-[ -z "$leaks" ] || { echo "$leaks"; cvol_fail "kmemleak: cvol objects leaked"; }
+fault_expect_no_leaks
 echo "ok: EIO from the store reached the caller; recovered after injection"

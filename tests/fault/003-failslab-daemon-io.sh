@@ -15,13 +15,8 @@
 fault_need failslab fail_page_alloc
 cvol_need_cmd dd sha256sum timeout
 cvol_need_daemon
-cvol_start_daemon
-cvol_at_exit cvol_stop_daemon
 
-cvol_create fsi $((16 << 20)) 16
-dev=$(cvol_attach fsi)
-id=${dev#/dev/cvol}
-cvol_detach_at_exit "$dev"
+fault_start_dev fsi
 head -c $((1 << 20)) /dev/urandom >"$CVOL_TMP/old"
 head -c $((1 << 20)) /dev/urandom >"$CVOL_TMP/new"
 want_old=$(cvol_sum "$CVOL_TMP/old")
@@ -109,6 +104,5 @@ cvol_detach "$dev"
 cvol_wait_gone "$dev"
 cvol_stop_daemon || cvol_fail "cvold did not exit cleanly after injection"
 
-leaks=$(fault_leaks)
-[ -z "$leaks" ] || { echo "$leaks"; cvol_fail "kmemleak: cvol objects leaked"; }
+fault_expect_no_leaks
 echo "ok: allocation failures in cvold reached callers as EIO or were retried"

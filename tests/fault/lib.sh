@@ -78,3 +78,24 @@ fault_kmsg_check()
 	fi
 	dmesg -C
 }
+
+# fault_start_dev NAME: start cvold (stopped at exit) and attach a new
+# 16 MiB volume NAME (tests/daemon/lib.sh); its device in dev, its id in
+# id, force-detached at exit
+fault_start_dev()
+{
+	cvol_start_daemon
+	cvol_at_exit cvol_stop_daemon
+	cvol_create "$1" $((16 << 20)) 16
+	dev=$(cvol_attach "$1")
+	# shellcheck disable=SC2034 # for the caller
+	id=${dev#/dev/cvol}
+	cvol_detach_at_exit "$dev"
+}
+
+# fault_expect_no_leaks: fail if kmemleak reports cvol objects leaked
+fault_expect_no_leaks()
+{
+	fl_leaks=$(fault_leaks)
+	[ -z "$fl_leaks" ] || { echo "$fl_leaks"; cvol_fail "kmemleak: cvol objects leaked"; }
+}

@@ -5,6 +5,7 @@
 # A guest test that loads a module which WARNs on load and exits 0 is
 # reported failed ("kernel reported a problem") with the WARNING shown.
 . "$CVOL_TOP/tests/common.sh"
+. "$CVOL_TOP/tests/harness/lib.sh"
 
 cvol_need_cmd qemu-system-x86_64 prove
 kdir=${KDIR:-$("$CVOL_TOP/scripts/kdir")} || cvol_skip "no kernel headers"
@@ -14,12 +15,8 @@ make -s -C "$kdir" M="$m" modules >"$CVOL_TMP/build.log" 2>&1 || {
 	cvol_fail "cannot build $m"
 }
 f=tests/harness/fixtures
-out=$(cd "$CVOL_TOP" && CVOL_CHECK_OUT=$CVOL_TMP/out LANES=guest \
-	scripts/check $f/guest-warn.sh 2>&1)
-rc=$?
-echo "$out"
-cvol_expect_ne "check exit status" "$rc" 0
-cvol_expect_eq "TAP" "$(cat "$CVOL_TMP/out/tap/guest/fixtures/guest-warn.sh")" \
+harness_check_fails $f/guest-warn.sh
+cvol_expect_eq "TAP" "$(harness_tap guest-warn.sh)" \
 	"1..1
 not ok 1 - $f/guest-warn.sh (kernel reported a problem)"
 cvol_expect_contains "script itself passed" "$out" "| fixture-guest-warn-loaded"

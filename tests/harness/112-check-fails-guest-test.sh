@@ -5,15 +5,12 @@
 # A guest test that exits 1 is reported "not ok" with its output (written
 # inside the guest) printed on the host, and check exits non-zero.
 . "$CVOL_TOP/tests/common.sh"
+. "$CVOL_TOP/tests/harness/lib.sh"
 
 cvol_need_cmd qemu-system-x86_64 prove
 f=tests/harness/fixtures
-out=$(cd "$CVOL_TOP" && CVOL_CHECK_OUT=$CVOL_TMP/out LANES=guest \
-	scripts/check $f/guest-fail.sh 2>&1)
-rc=$?
-echo "$out"
-cvol_expect_ne "check exit status" "$rc" 0
-cvol_expect_eq "TAP" "$(cat "$CVOL_TMP/out/tap/guest/fixtures/guest-fail.sh")" \
+harness_check_fails $f/guest-fail.sh
+cvol_expect_eq "TAP" "$(harness_tap guest-fail.sh)" \
 	"1..1
 not ok 1 - $f/guest-fail.sh (exit status 1)"
 cvol_expect_contains "guest output shown" "$out" \

@@ -6,18 +6,14 @@
 # guest's last kernel messages (the panic), and the guest tests after it
 # still run, in a fresh guest, and pass.
 . "$CVOL_TOP/tests/common.sh"
+. "$CVOL_TOP/tests/harness/lib.sh"
 
 cvol_need_cmd qemu-system-x86_64 prove
 f=tests/harness/fixtures
-out=$(cd "$CVOL_TOP" && CVOL_CHECK_OUT=$CVOL_TMP/out LANES=guest \
-	scripts/check $f/guest-crash.sh $f/guest-pass.sh 2>&1)
-rc=$?
-echo "$out"
-cvol_expect_ne "check exit status" "$rc" 0
-tap=$CVOL_TMP/out/tap/guest/fixtures
-cvol_expect_eq "crash TAP" "$(cat $tap/guest-crash.sh)" "1..1
+harness_check_fails $f/guest-crash.sh $f/guest-pass.sh
+cvol_expect_eq "crash TAP" "$(harness_tap guest-crash.sh)" "1..1
 not ok 1 - $f/guest-crash.sh (guest stopped during the test, vm-run exit 125)"
-cvol_expect_eq "pass TAP" "$(cat $tap/guest-pass.sh)" "1..1
+cvol_expect_eq "pass TAP" "$(harness_tap guest-pass.sh)" "1..1
 ok 1 - $f/guest-pass.sh"
 cvol_expect_contains "its output kept" "$out" "| fixture-guest-crash-now"
 cvol_expect_contains "panic shown" "$out" "Kernel panic - not syncing: sysrq triggered crash"
