@@ -39,6 +39,7 @@
 #include "engine/err.h"
 #include "engine/names.h"
 #include "store/store-driver.h"
+#include "store/store-util.h"
 
 #define FSTORE_FANOUT 256
 #define FSTORE_META_STRIPES 64
@@ -77,15 +78,10 @@ struct fstore {
 	struct fstore_lock *locks;
 };
 
-static uint32_t fstore_hash(const char *s)
+/* the fan-out directory of @oid */
+static unsigned int fstore_dir(const char *oid)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
+	return cvol_store_hash(oid) % FSTORE_FANOUT;
 }
 
 static int fstore_check_oid(const char *oid)
@@ -110,8 +106,38 @@ static int fstore_path(const char *oid, char *buf, size_t cap)
 
 	if (ret)
 		return ret;
-	snprintf(buf, cap, "%02x/%s", fstore_hash(oid) % FSTORE_FANOUT, oid);
+	snprintf(buf, cap, "%02x/%s", fstore_dir(oid), oid);
 	return 0;
+}
+
+/* the error of a failed @what on object @oid, from errno */
+static int fstore_objerr(const char *what, const char *oid)
+{
+	if (errno == ENOENT)
+		return cvol_seterr(-ENOENT, "no object %s", oid);
+	return cvol_seterr(-errno, "%s %s: %s", what, oid, strerror(errno));
+}
+
+/* open the existing object @oid with @flags: the fd, or -errno */
+static int fstore_open_obj(struct fstore *fs, const char *oid, int flags)
+{
+	char p[CVOL_OID_MAX + 8];
+	int fd, ret;
+
+	ret = fstore_path(oid, p, sizeof(p));
+	if (ret)
+		return ret;
+	fd = openat(fs->rootfd, p, flags | O_CLOEXEC);
+	if (fd < 0)
+		return fstore_objerr("open", oid);
+	return fd;
+}
+
+/* open fan-out directory @i (its name in @sub): the fd, or -1 and errno */
+static int fstore_open_dir(struct fstore *fs, unsigned int i, char sub[8])
+{
+	snprintf(sub, 8, "%02x", i);
+	return openat(fs->rootfd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 static void fstore_mark_dirty(struct fstore *fs, const char *oid,
@@ -121,7 +147,7 @@ static void fstore_mark_dirty(struct fstore *fs, const char *oid,
 
 	pthread_mutex_lock(&fs->mu);
 	if (created)
-		fs->dir_dirty[fstore_hash(oid) % FSTORE_FANOUT] = true;
+		fs->dir_dirty[fstore_dir(oid)] = true;
 	/* scan only the tail: repeated writes to one object are common */
 	for (i = fs->ndirty; i > 0 && i + 16 > fs->ndirty; i--)
 		if (!strcmp(fs->dirty[i - 1], oid))
@@ -229,42 +255,42 @@ static void fstore_close(void *priv)
 	free(fs);
 }
 
-static int fstore_read(void *priv, const char *oid, void *buf, size_t len,
-		       uint64_t off)
+/* read up to @len bytes at @off: how many (short at the end), or -errno */
+static ssize_t fstore_pread_all(int fd, void *buf, size_t len, uint64_t off)
 {
-	struct fstore *fs = priv;
-	char p[CVOL_OID_MAX + 8];
 	size_t done = 0;
 	ssize_t n;
-	int fd, ret;
 
-	ret = fstore_path(oid, p, sizeof(p));
-	if (ret)
-		return ret;
-	fd = openat(fs->rootfd, p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return cvol_seterr(-ENOENT, "no object %s", oid);
-		return cvol_seterr(-errno, "open %s: %s", oid,
-				   strerror(errno));
-	}
 	while (done < len) {
 		n = pread(fd, (char *)buf + done, len - done, off + done);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			ret = cvol_seterr(-errno, "read %s: %s", oid,
-					  strerror(errno));
-			goto out_close;
+			return -errno;
 		}
 		if (n == 0)
 			break;
 		done += n;
 	}
-	memset((char *)buf + done, 0, len - done);
-out_close:
+	return done;
+}
+
+static int fstore_read(void *priv, const char *oid, void *buf, size_t len,
+		       uint64_t off)
+{
+	ssize_t n;
+	int fd;
+
+	fd = fstore_open_obj(priv, oid, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	n = fstore_pread_all(fd, buf, len, off);
 	close(fd);
-	return ret;
+	if (n < 0)
+		return cvol_seterr((int)n, "read %s: %s", oid,
+				   strerror((int)-n));
+	memset((char *)buf + n, 0, len - n);
+	return 0;
 }
 
 static int fstore_pwrite_all(int fd, const void *buf, size_t len,
@@ -357,12 +383,8 @@ static int fstore_punch(void *priv, const char *oid, uint64_t off,
 	if (ret)
 		return ret;
 	fd = openat(fs->rootfd, p, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return cvol_seterr(-errno, "open %s: %s", oid,
-				   strerror(errno));
-	}
+	if (fd < 0)
+		return errno == ENOENT ? 0 : fstore_objerr("open", oid);
 	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size <= off)
 		goto out_close; /* nothing there to punch */
 	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
@@ -398,14 +420,10 @@ static int fstore_remove(void *priv, const char *oid)
 	ret = fstore_path(oid, p, sizeof(p));
 	if (ret)
 		return ret;
-	if (unlinkat(fs->rootfd, p, 0)) {
-		if (errno == ENOENT)
-			return cvol_seterr(-ENOENT, "no object %s", oid);
-		return cvol_seterr(-errno, "remove %s: %s", oid,
-				   strerror(errno));
-	}
+	if (unlinkat(fs->rootfd, p, 0))
+		return fstore_objerr("remove", oid);
 	pthread_mutex_lock(&fs->mu);
-	fs->dir_dirty[fstore_hash(oid) % FSTORE_FANOUT] = true;
+	fs->dir_dirty[fstore_dir(oid)] = true;
 	pthread_mutex_unlock(&fs->mu);
 	return 0;
 }
@@ -420,12 +438,8 @@ static int fstore_stat(void *priv, const char *oid, uint64_t *size)
 	ret = fstore_path(oid, p, sizeof(p));
 	if (ret)
 		return ret;
-	if (fstatat(fs->rootfd, p, &st, 0)) {
-		if (errno == ENOENT)
-			return cvol_seterr(-ENOENT, "no object %s", oid);
-		return cvol_seterr(-errno, "stat %s: %s", oid,
-				   strerror(errno));
-	}
+	if (fstatat(fs->rootfd, p, &st, 0))
+		return fstore_objerr("stat", oid);
 	*size = st.st_size;
 	return 0;
 }
@@ -433,23 +447,15 @@ static int fstore_stat(void *priv, const char *oid, uint64_t *size)
 static int fstore_copy(void *priv, const char *dst, const char *src)
 {
 	struct fstore *fs = priv;
-	char p[CVOL_OID_MAX + 8];
 	struct stat st;
 	bool created;
 	int sfd, dfd, ret = 0;
 	loff_t done = 0;
 	ssize_t n;
 
-	ret = fstore_path(src, p, sizeof(p));
-	if (ret)
-		return ret;
-	sfd = openat(fs->rootfd, p, O_RDONLY | O_CLOEXEC);
-	if (sfd < 0) {
-		if (errno == ENOENT)
-			return cvol_seterr(-ENOENT, "no object %s", src);
-		return cvol_seterr(-errno, "open %s: %s", src,
-				   strerror(errno));
-	}
+	sfd = fstore_open_obj(fs, src, O_RDONLY);
+	if (sfd < 0)
+		return sfd;
 	dfd = fstore_open_w(fs, dst, O_TRUNC, &created);
 	if (dfd < 0) {
 		ret = dfd;
@@ -499,12 +505,11 @@ static int fstore_list(void *priv, const char *prefix, cvol_store_list_cb cb,
 	struct dirent *de;
 	char sub[8];
 	DIR *d;
-	int i, fd, ret = 0;
+	int fd, ret = 0;
+	unsigned int i;
 
 	for (i = 0; i < FSTORE_FANOUT && !ret; i++) {
-		snprintf(sub, sizeof(sub), "%02x", i);
-		fd = openat(fs->rootfd, sub, O_RDONLY | O_DIRECTORY |
-					     O_CLOEXEC);
+		fd = fstore_open_dir(fs, i, sub);
 		if (fd < 0)
 			return cvol_seterr(-errno, "open %s/%s: %s", fs->root,
 					   sub, strerror(errno));
@@ -527,7 +532,7 @@ static int fstore_list(void *priv, const char *prefix, cvol_store_list_cb cb,
 
 static int fstore_meta_lock(struct fstore *fs, const char *oid, bool lock)
 {
-	uint32_t h = fstore_hash(oid);
+	uint32_t h = cvol_store_hash(oid);
 	struct flock fl = {
 		.l_type = lock ? F_WRLCK : F_UNLCK,
 		.l_whence = SEEK_SET,
@@ -554,22 +559,14 @@ static int fstore_meta_lock(struct fstore *fs, const char *oid, bool lock)
 static int fstore_meta_get(struct fstore *fs, const char *oid, void *buf,
 			   size_t cap, size_t *len, uint64_t *version)
 {
-	char p[CVOL_OID_MAX + 8];
 	uint64_t v;
 	struct stat st;
 	ssize_t n;
-	int fd, ret;
+	int fd, ret = 0;
 
-	ret = fstore_path(oid, p, sizeof(p));
-	if (ret)
-		return ret;
-	fd = openat(fs->rootfd, p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return cvol_seterr(-ENOENT, "no object %s", oid);
-		return cvol_seterr(-errno, "open %s: %s", oid,
-				   strerror(errno));
-	}
+	fd = fstore_open_obj(fs, oid, O_RDONLY);
+	if (fd < 0)
+		return fd;
 	if (fstat(fd, &st)) {
 		ret = cvol_seterr(-errno, "stat %s: %s", oid, strerror(errno));
 		goto out_close;
@@ -620,6 +617,18 @@ static int fstore_meta_read(void *priv, const char *oid, void *buf,
 	return fstore_meta_get(priv, oid, buf, cap, len, version);
 }
 
+/* fsync fan-out directory @i (its name in @sub): 0 or -errno */
+static int fstore_sync_dir(struct fstore *fs, unsigned int i, char sub[8])
+{
+	int fd = fstore_open_dir(fs, i, sub), ret = 0;
+
+	if (fd < 0 || fsync(fd))
+		ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
 /*
  * fsync every directory in dir_dirty; what fails (and what was not
  * reached) stays marked for the next try.  Clears meta_pending when no
@@ -630,8 +639,8 @@ static int fstore_sync_dirs(struct fstore *fs)
 	bool dirs[FSTORE_FANOUT];
 	uint64_t gen;
 	char sub[8];
-	size_t i;
-	int fd, ret = 0;
+	unsigned int i;
+	int ret = 0;
 
 	pthread_mutex_lock(&fs->mu);
 	memcpy(dirs, fs->dir_dirty, sizeof(dirs));
@@ -642,16 +651,12 @@ static int fstore_sync_dirs(struct fstore *fs)
 	for (i = 0; i < FSTORE_FANOUT && !ret; i++) {
 		if (!dirs[i])
 			continue;
-		snprintf(sub, sizeof(sub), "%02zx", i);
-		fd = openat(fs->rootfd, sub, O_RDONLY | O_DIRECTORY |
-					     O_CLOEXEC);
-		if (fd < 0 || fsync(fd))
-			ret = cvol_seterr(-errno, "fsync %s/%s: %s", fs->root,
-					  sub, strerror(errno));
+		ret = fstore_sync_dir(fs, i, sub);
+		if (ret)
+			ret = cvol_seterr(ret, "fsync %s/%s: %s", fs->root, sub,
+					  strerror(-ret));
 		else
 			dirs[i] = false;
-		if (fd >= 0)
-			close(fd);
 	}
 	pthread_mutex_lock(&fs->mu);
 	for (i = 0; i < FSTORE_FANOUT; i++)
@@ -669,7 +674,7 @@ static int fstore_meta_cas(void *priv, const char *oid, const void *buf,
 	char p[CVOL_OID_MAX + 8], tmp[CVOL_OID_MAX + 64], sub[8];
 	uint64_t cur = 0, v;
 	bool pending;
-	int fd, dfd, ret;
+	int fd, ret;
 
 	ret = fstore_path(oid, p, sizeof(p));
 	if (ret)
@@ -691,15 +696,11 @@ static int fstore_meta_cas(void *priv, const char *oid, const void *buf,
 		cur = 0;
 	else if (ret)
 		goto out_unlock;
-	if (cur != expect) {
-		ret = cvol_seterr(-ECANCELED,
-				  "metadata %s changed: version %llu, expected %llu",
-				  oid, (unsigned long long)cur,
-				  (unsigned long long)expect);
+	ret = cvol_store_cas_check(oid, cur, expect);
+	if (ret)
 		goto out_unlock;
-	}
-	snprintf(sub, sizeof(sub), "%02x", fstore_hash(oid) % FSTORE_FANOUT);
-	snprintf(tmp, sizeof(tmp), "%s/,tmp.%s.%d", sub, oid, gettid());
+	snprintf(tmp, sizeof(tmp), "%02x/,tmp.%s.%d", fstore_dir(oid), oid,
+		 gettid());
 	fd = openat(fs->rootfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 		    0600);
 	if (fd < 0) {
@@ -727,16 +728,13 @@ static int fstore_meta_cas(void *priv, const char *oid, const void *buf,
 	 * meta_cas() or flush does that first and fails while it cannot.
 	 */
 	*version = cur + 1;
-	dfd = openat(fs->rootfd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd)) {
+	if (fstore_sync_dir(fs, fstore_dir(oid), sub)) {
 		pthread_mutex_lock(&fs->mu);
-		fs->dir_dirty[fstore_hash(oid) % FSTORE_FANOUT] = true;
+		fs->dir_dirty[fstore_dir(oid)] = true;
 		fs->meta_pending = true;
 		fs->meta_gen++;
 		pthread_mutex_unlock(&fs->mu);
 	}
-	if (dfd >= 0)
-		close(dfd);
 out_unlock:
 	fstore_meta_lock(fs, oid, false);
 	return ret;

@@ -1,11 +1,12 @@
 # Store drivers: the registry and one file per driver, built into the
 # engine library (engine.mk, read after this file, takes STORE_SRCS).  A new driver is a new daemon/store/<name>.c, one line
-# here and one line in registry.c.
+# here and one line in registry.c.  store-util.c: helpers the drivers share.
 #
 # RADOS=1 (the default) builds the rados driver and needs librados-dev;
 # RADOS=0 builds without it (and without the RADOS lane's programs).
 RADOS ?= 1
-STORE_SRCS := daemon/store/registry.c daemon/store/file.c
+STORE_SRCS := daemon/store/registry.c daemon/store/store-util.c \
+	daemon/store/file.c
 
 ifeq ($(RADOS),1)
 ifeq ($(wildcard /usr/include/rados/librados.h),)
