@@ -18,6 +18,7 @@
 #include "engine/err.h"
 #include "store-mem.h"
 #include "store/store-driver.h"
+#include "store/store-util.h"
 
 #define MEM_BUCKETS 4096
 #define MEM_TEAR 4096
@@ -63,17 +64,6 @@ struct mem_inst {
 static pthread_mutex_t mem_disks_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct mem_disk *mem_disks;
 
-static uint32_t mem_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static struct mem_disk *mem_disk_get(const char *path, bool create)
 {
 	struct mem_disk *d;
@@ -96,11 +86,21 @@ out_unlock:
 	return d;
 }
 
+/* the existing disk @path, locked; NULL if there is none */
+static struct mem_disk *mem_disk_lock(const char *path)
+{
+	struct mem_disk *d = mem_disk_get(path, false);
+
+	if (d)
+		pthread_mutex_lock(&d->mu);
+	return d;
+}
+
 /* the object @oid, created (not existing) if @create; NULL if absent */
 static struct mem_obj *mem_find(struct mem_disk *d, const char *oid,
 				bool create)
 {
-	uint32_t b = mem_hash(oid) % MEM_BUCKETS;
+	uint32_t b = cvol_store_hash(oid) % MEM_BUCKETS;
 	struct mem_obj *o;
 
 	for (o = d->bucket[b]; o; o = o->next)
@@ -126,6 +126,55 @@ static int mem_op(struct mem_disk *d, enum cvol_mem_op kind)
 		return cvol_seterr(-EIO, "mem store %s: injected failure",
 				   d->path);
 	return 0;
+}
+
+/* lock disk @d and count one @kind operation (unlock even on error) */
+static int mem_begin(struct mem_disk *d, enum cvol_mem_op kind)
+{
+	pthread_mutex_lock(&d->mu);
+	return mem_op(d, kind);
+}
+
+/*
+ * mem_begin(), then the existing object @oid in *@op: -ENOENT if there is
+ * none (the disk stays locked whatever the result)
+ */
+static int mem_begin_obj(struct mem_disk *d, enum cvol_mem_op kind,
+			 const char *oid, struct mem_obj **op)
+{
+	int ret = mem_begin(d, kind);
+
+	if (ret)
+		return ret;
+	*op = mem_find(d, oid, false);
+	if (!*op || !(*op)->exists)
+		return cvol_seterr(-ENOENT, "no object %s", oid);
+	return 0;
+}
+
+/* a copy of @n bytes at @p (malloc, never of size 0), or NULL */
+static uint8_t *mem_dup(const uint8_t *p, size_t n)
+{
+	uint8_t *c = malloc(n ? n : 1);
+
+	if (c && n)
+		memcpy(c, p, n);
+	return c;
+}
+
+/* free the locks that @owner holds on @d (NULL: all of them) */
+static void mem_drop_locks(struct mem_disk *d, void *owner)
+{
+	struct mem_lock **pp, *l;
+
+	for (pp = &d->locks; (l = *pp);) {
+		if (!owner || l->owner == owner) {
+			*pp = l->next;
+			free(l);
+		} else {
+			pp = &l->next;
+		}
+	}
 }
 
 static int mem_resize(struct mem_obj *o, size_t size)
@@ -171,17 +220,9 @@ static void mem_close(void *priv)
 {
 	struct mem_inst *m = priv;
 	struct mem_disk *d = m->disk;
-	struct mem_lock **pp, *l;
 
 	pthread_mutex_lock(&d->mu);
-	for (pp = &d->locks; (l = *pp);) {
-		if (l->owner == m) {
-			*pp = l->next;
-			free(l);
-		} else {
-			pp = &l->next;
-		}
-	}
+	mem_drop_locks(d, m);
 	d->users--;
 	pthread_mutex_unlock(&d->mu);
 	free(m);
@@ -194,22 +235,35 @@ static int mem_read(void *priv, const char *oid, void *buf, size_t len,
 	struct mem_obj *o;
 	int ret;
 
-	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d, CVOL_MEM_OP_READ);
-	if (ret)
-		goto out_unlock;
-	o = mem_find(d, oid, false);
-	if (!o || !o->exists) {
-		ret = cvol_seterr(-ENOENT, "no object %s", oid);
-		goto out_unlock;
+	ret = mem_begin_obj(d, CVOL_MEM_OP_READ, oid, &o);
+	if (!ret) {
+		memset(buf, 0, len);
+		if (off < o->size && len)
+			memcpy(buf, o->data + off,
+			       o->size - off < len ? o->size - off : len);
 	}
-	memset(buf, 0, len);
-	if (off < o->size && len)
-		memcpy(buf, o->data + off,
-		       o->size - off < len ? o->size - off : len);
-out_unlock:
 	pthread_mutex_unlock(&d->mu);
 	return ret;
+}
+
+/* write @len bytes at @off into @o, created if missing; @full: replace all */
+static int mem_obj_write(struct mem_obj *o, const void *buf, size_t len,
+			 uint64_t off, bool full)
+{
+	int ret;
+
+	if (!o->exists || full)
+		o->size = 0;
+	o->exists = true;
+	if (off + len > o->size) {
+		ret = mem_resize(o, off + len);
+		if (ret)
+			return ret;
+	}
+	if (len)
+		memcpy(o->data + off, buf, len);
+	o->dirty = true;
+	return 0;
 }
 
 /* @kind: what the caller counts this as (a copy writes its whole dst) */
@@ -226,18 +280,7 @@ static int mem_write_locked(struct mem_disk *d, const char *oid,
 	o = mem_find(d, oid, true);
 	if (!o)
 		return cvol_seterr(-ENOMEM, "out of memory");
-	if (!o->exists || full)
-		o->size = 0;
-	o->exists = true;
-	if (off + len > o->size) {
-		ret = mem_resize(o, off + len);
-		if (ret)
-			return ret;
-	}
-	if (len)
-		memcpy(o->data + off, buf, len);
-	o->dirty = true;
-	return 0;
+	return mem_obj_write(o, buf, len, off, full);
 }
 
 static int mem_write(void *priv, const char *oid, const void *buf,
@@ -272,8 +315,7 @@ static int mem_punch(void *priv, const char *oid, uint64_t off, uint64_t len)
 	struct mem_obj *o;
 	int ret;
 
-	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d, CVOL_MEM_OP_PUNCH);
+	ret = mem_begin(d, CVOL_MEM_OP_PUNCH);
 	if (ret)
 		goto out_unlock;
 	o = mem_find(d, oid, false);
@@ -294,15 +336,9 @@ static int mem_remove(void *priv, const char *oid)
 	struct mem_obj *o;
 	int ret;
 
-	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d, CVOL_MEM_OP_REMOVE);
+	ret = mem_begin_obj(d, CVOL_MEM_OP_REMOVE, oid, &o);
 	if (ret)
 		goto out_unlock;
-	o = mem_find(d, oid, false);
-	if (!o || !o->exists) {
-		ret = cvol_seterr(-ENOENT, "no object %s", oid);
-		goto out_unlock;
-	}
 	o->exists = false;
 	o->size = 0;
 	o->dirty = true;
@@ -322,16 +358,9 @@ static int mem_stat(void *priv, const char *oid, uint64_t *size)
 	struct mem_obj *o;
 	int ret;
 
-	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d, CVOL_MEM_OP_STAT);
-	if (ret)
-		goto out_unlock;
-	o = mem_find(d, oid, false);
-	if (!o || !o->exists)
-		ret = cvol_seterr(-ENOENT, "no object %s", oid);
-	else
+	ret = mem_begin_obj(d, CVOL_MEM_OP_STAT, oid, &o);
+	if (!ret)
 		*size = o->size;
-out_unlock:
 	pthread_mutex_unlock(&d->mu);
 	return ret;
 }
@@ -353,13 +382,11 @@ static int mem_copy(void *priv, const char *dst, const char *src)
 		goto out_unlock;
 	}
 	n = s->size;
-	tmp = malloc(n ? n : 1);
+	tmp = mem_dup(s->data, n);
 	if (!tmp) {
 		ret = cvol_seterr(-ENOMEM, "out of memory");
 		goto out_unlock;
 	}
-	if (n)
-		memcpy(tmp, s->data, n);
 	ret = mem_write_locked(d, dst, tmp, n, 0, true, CVOL_MEM_OP_COPY);
 	free(tmp);
 out_unlock:
@@ -376,8 +403,7 @@ static int mem_list(void *priv, const char *prefix, cvol_store_list_cb cb,
 	struct mem_obj *o;
 	int b, ret;
 
-	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d, CVOL_MEM_OP_LIST);
+	ret = mem_begin(d, CVOL_MEM_OP_LIST);
 	for (b = 0; b < MEM_BUCKETS && !ret; b++) {
 		for (o = d->bucket[b]; o && !ret; o = o->next) {
 			if (!o->exists || strncmp(o->oid, prefix, plen))
@@ -413,15 +439,9 @@ static int mem_meta_read(void *priv, const char *oid, void *buf, size_t cap,
 	struct mem_obj *o;
 	int ret;
 
-	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d, CVOL_MEM_OP_META_READ);
+	ret = mem_begin_obj(d, CVOL_MEM_OP_META_READ, oid, &o);
 	if (ret)
 		goto out_unlock;
-	o = mem_find(d, oid, false);
-	if (!o || !o->exists) {
-		ret = cvol_seterr(-ENOENT, "no object %s", oid);
-		goto out_unlock;
-	}
 	if (o->size > cap) {
 		ret = cvol_seterr(-EOVERFLOW,
 				  "metadata object %s is %zu bytes, buffer %zu",
@@ -442,11 +462,9 @@ static int mem_make_durable(struct mem_obj *o)
 	uint8_t *n = NULL;
 
 	if (o->exists) {
-		n = malloc(o->size ? o->size : 1);
+		n = mem_dup(o->data, o->size);
 		if (!n)
 			return cvol_seterr(-ENOMEM, "out of memory");
-		if (o->size)
-			memcpy(n, o->data, o->size);
 	}
 	free(o->d_data);
 	o->d_data = n;
@@ -464,8 +482,7 @@ static int mem_meta_cas(void *priv, const char *oid, const void *buf,
 	uint64_t cur;
 	int ret;
 
-	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d, CVOL_MEM_OP_META_CAS);
+	ret = mem_begin(d, CVOL_MEM_OP_META_CAS);
 	if (ret)
 		goto out_unlock;
 	o = mem_find(d, oid, true);
@@ -474,21 +491,11 @@ static int mem_meta_cas(void *priv, const char *oid, const void *buf,
 		goto out_unlock;
 	}
 	cur = o->exists ? o->version : 0;
-	if (cur != expect) {
-		ret = cvol_seterr(-ECANCELED,
-				  "metadata %s changed: version %llu, expected %llu",
-				  oid, (unsigned long long)cur,
-				  (unsigned long long)expect);
-		goto out_unlock;
-	}
-	o->exists = true;
-	o->size = 0;
-	ret = mem_resize(o, len);
-	if (ret)
-		goto out_unlock;
-	if (len)
-		memcpy(o->data, buf, len);
-	ret = mem_make_durable(o);
+	ret = cvol_store_cas_check(oid, cur, expect);
+	if (!ret)
+		ret = mem_obj_write(o, buf, len, 0, true);
+	if (!ret)
+		ret = mem_make_durable(o);
 	if (ret)
 		goto out_unlock;
 	o->version = cur + 1;
@@ -504,8 +511,7 @@ static int mem_flush(void *priv)
 	struct mem_obj *o;
 	int b, ret;
 
-	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d, CVOL_MEM_OP_FLUSH);
+	ret = mem_begin(d, CVOL_MEM_OP_FLUSH);
 	for (b = 0; b < MEM_BUCKETS && !ret; b++)
 		for (o = d->bucket[b]; o && !ret; o = o->next)
 			if (o->dirty)
@@ -521,8 +527,7 @@ static int mem_lock(void *priv, const char *name, const char *cookie,
 	struct mem_lock *l;
 	int ret;
 
-	pthread_mutex_lock(&d->mu);
-	ret = mem_op(d, CVOL_MEM_OP_LOCK);
+	ret = mem_begin(d, CVOL_MEM_OP_LOCK);
 	if (ret)
 		goto out_unlock;
 	for (l = d->locks; l; l = l->next) {
@@ -572,11 +577,10 @@ static int mem_unlock(void *priv, const char *name, const char *cookie)
 
 int cvol_store_mem_fail_after(const char *path, uint64_t nops)
 {
-	struct mem_disk *d = mem_disk_get(path, false);
+	struct mem_disk *d = mem_disk_lock(path);
 
 	if (!d)
 		return -ENOENT;
-	pthread_mutex_lock(&d->mu);
 	d->fail_at = nops ? d->ops + nops : 0;
 	pthread_mutex_unlock(&d->mu);
 	return 0;
@@ -585,11 +589,10 @@ int cvol_store_mem_fail_after(const char *path, uint64_t nops)
 int cvol_store_mem_op_counts(const char *path,
 			     uint64_t counts[CVOL_MEM_OP_KINDS])
 {
-	struct mem_disk *d = mem_disk_get(path, false);
+	struct mem_disk *d = mem_disk_lock(path);
 
 	if (!d)
 		return -ENOENT;
-	pthread_mutex_lock(&d->mu);
 	memcpy(counts, d->by_kind, sizeof(d->by_kind));
 	pthread_mutex_unlock(&d->mu);
 	return 0;
@@ -597,12 +600,11 @@ int cvol_store_mem_op_counts(const char *path,
 
 uint64_t cvol_store_mem_ops_count(const char *path)
 {
-	struct mem_disk *d = mem_disk_get(path, false);
+	struct mem_disk *d = mem_disk_lock(path);
 	uint64_t n;
 
 	if (!d)
 		return 0;
-	pthread_mutex_lock(&d->mu);
 	n = d->ops;
 	pthread_mutex_unlock(&d->mu);
 	return n;
@@ -638,15 +640,13 @@ static void mem_tear(struct mem_obj *o, uint64_t *rs)
 int cvol_store_mem_powercut(const char *path, enum cvol_mem_cut mode,
 			    uint64_t seed)
 {
-	struct mem_disk *d = mem_disk_get(path, false);
+	struct mem_disk *d = mem_disk_lock(path);
 	uint64_t rs = seed * 2654435761u + 1;
-	struct mem_lock *l;
 	struct mem_obj *o;
 	int b, choice;
 
 	if (!d)
 		return -ENOENT;
-	pthread_mutex_lock(&d->mu);
 	for (b = 0; b < MEM_BUCKETS; b++) {
 		for (o = d->bucket[b]; o; o = o->next) {
 			if (!o->dirty)
@@ -667,10 +667,7 @@ int cvol_store_mem_powercut(const char *path, enum cvol_mem_cut mode,
 			mem_make_durable(o);
 		}
 	}
-	while ((l = d->locks)) {
-		d->locks = l->next;
-		free(l);
-	}
+	mem_drop_locks(d, NULL);
 	d->fail_at = 0;
 	pthread_mutex_unlock(&d->mu);
 	return 0;
@@ -679,7 +676,6 @@ int cvol_store_mem_powercut(const char *path, enum cvol_mem_cut mode,
 void cvol_store_mem_destroy(const char *path)
 {
 	struct mem_disk **pp, *d;
-	struct mem_lock *l;
 	struct mem_obj *o, *n;
 	int b;
 
@@ -700,10 +696,7 @@ void cvol_store_mem_destroy(const char *path)
 			free(o);
 		}
 	}
-	while ((l = d->locks)) {
-		d->locks = l->next;
-		free(l);
-	}
+	mem_drop_locks(d, NULL);
 	pthread_mutex_destroy(&d->mu);
 	free(d);
 }
