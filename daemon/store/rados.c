@@ -140,6 +140,16 @@ static int rados_ioerr(struct rados_store *st, int ret, const char *what,
 			   strerror(-ret));
 }
 
+/* rados_ioerr(), but -ENOENT is "no such object" */
+static int rados_objerr(struct rados_store *st, int ret, const char *what,
+			const char *oid)
+{
+	if (ret == -ENOENT)
+		return cvol_seterr(ret, "rados: %s/%s: no such object",
+				   st->pool, oid);
+	return rados_ioerr(st, ret, what, oid);
+}
+
 static int rados_oid_check(const char *oid)
 {
 	size_t n = strlen(oid);
@@ -362,11 +372,8 @@ static int rados_store_read(void *priv, const char *oid, void *buf, size_t len,
 			ret = 0;
 		}
 	}
-	if (ret == -ENOENT)
-		return cvol_seterr(ret, "rados: %s/%s: no such object",
-				   st->pool, oid);
 	if (ret < 0)
-		return rados_ioerr(st, ret, "read", oid);
+		return rados_objerr(st, ret, "read", oid);
 	return 0;
 }
 
@@ -437,11 +444,8 @@ static int rados_store_remove(void *priv, const char *oid)
 	if (ret)
 		return ret;
 	ret = rados_remove(st->io, oid);
-	if (ret == -ENOENT)
-		return cvol_seterr(ret, "rados: %s/%s: no such object",
-				   st->pool, oid);
 	if (ret < 0)
-		return rados_ioerr(st, ret, "remove", oid);
+		return rados_objerr(st, ret, "remove", oid);
 	return 0;
 }
 
@@ -455,11 +459,8 @@ static int rados_store_stat(void *priv, const char *oid, uint64_t *size)
 	if (ret)
 		return ret;
 	ret = rados_stat(st->io, oid, size, &mtime);
-	if (ret == -ENOENT)
-		return cvol_seterr(ret, "rados: %s/%s: no such object",
-				   st->pool, oid);
 	if (ret < 0)
-		return rados_ioerr(st, ret, "stat", oid);
+		return rados_objerr(st, ret, "stat", oid);
 	return 0;
 }
 
@@ -524,6 +525,25 @@ static int rados_store_list(void *priv, const char *prefix,
 	return ret;
 }
 
+/*
+ * A new I/O context for one meta op on @oid: its "last version" is that
+ * op's alone.
+ */
+static int rados_meta_ioctx(struct rados_store *st, const char *oid,
+			    rados_ioctx_t *io)
+{
+	int ret;
+
+	ret = rados_oid_check(oid);
+	if (ret)
+		return ret;
+	ret = rados_store_ioctx(st, io);
+	if (ret < 0)
+		return cvol_seterr(ret, "rados: pool %s: %s", st->pool,
+				   strerror(-ret));
+	return 0;
+}
+
 static int rados_store_meta_read(void *priv, const char *oid, void *buf,
 				 size_t cap, size_t *len, uint64_t *version)
 {
@@ -535,14 +555,9 @@ static int rados_store_meta_read(void *priv, const char *oid, void *buf,
 	uint64_t size = 0;
 	int ret;
 
-	ret = rados_oid_check(oid);
+	ret = rados_meta_ioctx(st, oid, &io);
 	if (ret)
 		return ret;
-	/* own I/O context: its "last version" is this op's alone */
-	ret = rados_store_ioctx(st, &io);
-	if (ret < 0)
-		return cvol_seterr(ret, "rados: pool %s: %s", st->pool,
-				   strerror(-ret));
 	op = rados_create_read_op();
 	if (!op) {
 		ret = cvol_seterr(-ENOMEM, "rados: out of memory");
@@ -586,13 +601,9 @@ static int rados_store_meta_cas(void *priv, const char *oid, const void *buf,
 	rados_ioctx_t io;
 	int ret;
 
-	ret = rados_oid_check(oid);
+	ret = rados_meta_ioctx(st, oid, &io);
 	if (ret)
 		return ret;
-	ret = rados_store_ioctx(st, &io);
-	if (ret < 0)
-		return cvol_seterr(ret, "rados: pool %s: %s", st->pool,
-				   strerror(-ret));
 	op = rados_create_write_op();
 	if (!op) {
 		ret = cvol_seterr(-ENOMEM, "rados: out of memory");
