@@ -265,7 +265,14 @@ static int write_piece(struct cvol_vol *vol, uint64_t idx, const void *buf,
 		goto out_unlock;
 	alloc = ret;
 	cvol_data_oid(oid, sizeof(oid), owner, idx);
-	if (full)
+	/*
+	 * Replace (truncate, then write) only an object no map names yet.
+	 * An owned one holds data a flush may have made durable: a power
+	 * cut could keep the truncate without the new data, losing both,
+	 * so it is overwritten in place (its size never exceeds the
+	 * object size, and a full write covers all of it).
+	 */
+	if (full && alloc)
 		ret = st->ops->write_full(st->priv, oid, buf, len);
 	else
 		ret = st->ops->write(st->priv, oid, buf, len, off);

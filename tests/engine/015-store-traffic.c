@@ -7,7 +7,9 @@
  * parent's object skips the copy-up, a partial one copies server-side
  * (a store copy, no client read); a write that allocates an object
  * rewrites exactly one map chunk and nothing else of the metadata, an
- * overwrite rewrites none; a whole-object discard over a parent's object
+ * overwrite rewrites none, and a full-object overwrite of an object the
+ * head owns is an in-place write, never a truncating write_full (a power
+ * cut could keep the truncate and lose both the old and the new data); a whole-object discard over a parent's object
  * records a whiteout (one chunk, no data write), a partial discard of an
  * owned object punches a hole.
  */
@@ -103,6 +105,17 @@ int main(void)
 	EXPECT_DELTA(CVOL_MEM_OP_COPY, 0, "overwrite");
 	EXPECT_DELTA(CVOL_MEM_OP_META_CAS, 0, "overwrite");
 	EXPECT_DELTA(CVOL_MEM_OP_WRITE, 1, "overwrite");
+
+	/* object 0 is owned too: a full overwrite writes in place */
+	t_fill(buf, OBJ, 3);
+	mark();
+	T_OK(cvol_vol_write(v, buf, 0, OBJ, 0));
+	EXPECT_DELTA(CVOL_MEM_OP_WRITE, 1, "full-object overwrite");
+	EXPECT_DELTA(CVOL_MEM_OP_WRITE_FULL, 0, "full-object overwrite");
+	EXPECT_DELTA(CVOL_MEM_OP_META_CAS, 0, "full-object overwrite");
+	T_OK(cvol_vol_read(v, got, 0, OBJ));
+	if (memcmp(got, buf, OBJ))
+		T_FAIL("the full-object overwrite reads back wrong");
 
 	/* a new object in the third map chunk: that chunk only */
 	mark();
