@@ -4,6 +4,7 @@
  * get, dump).  Each call uses its own socket, so callers need no locking.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -18,12 +19,16 @@
 
 /**
  * struct nl_call - one request in flight
+ * @sk: its socket, NULL if none could be opened
+ * @ret: the error of opening @sk, else 0
  * @err: 0 or the kernel's -errno
  * @msg: the kernel's extended-ack message, if any
  * @cb: called for each reply message
  * @arg: for @cb
  */
 struct nl_call {
+	struct nl_sock *sk;
+	int ret;
 	int err;
 	char msg[256];
 	int (*cb)(void *arg, const struct cvold_nl_dev *dev);
@@ -39,7 +44,8 @@ static int nl_open(struct nl_sock **out, int *family)
 		return cvol_seterr(-ENOMEM, "out of memory");
 	if (genl_connect(sk)) {
 		nl_socket_free(sk);
-		return cvol_seterr(-EIO, "cannot open a generic netlink socket");
+		return cvol_seterr(-EIO,
+				   "cannot open a generic netlink socket");
 	}
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one,
 		   sizeof(one));
@@ -48,8 +54,9 @@ static int nl_open(struct nl_sock **out, int *family)
 	*family = genl_ctrl_resolve(sk, CVOL_GENL_NAME);
 	if (*family < 0) {
 		nl_socket_free(sk);
-		return cvol_seterr(-ENODEV,
-				   "cvol kernel module not loaded (modprobe cvol)");
+		return cvol_seterr(
+			-ENODEV,
+			"cvol kernel module not loaded (modprobe cvol)");
 	}
 	*out = sk;
 	return 0;
@@ -91,31 +98,45 @@ static void nl_get_str(char *dst, struct nlattr *a)
 		snprintf(dst, CVOL_NAME_LEN + 1, "%s", nla_get_string(a));
 }
 
+#define NL_DEV_INT(a, f)                                      \
+	{                                                     \
+		a, offsetof(struct cvold_nl_dev, f),          \
+			sizeof(((struct cvold_nl_dev *)0)->f) \
+	}
+
+/* The integer attributes of a device and the members they fill */
+static const struct {
+	int attr;
+	size_t off, size;
+} nl_dev_ints[] = {
+	NL_DEV_INT(CVOL_ATTR_DEV_ID, id),
+	NL_DEV_INT(CVOL_ATTR_SIZE, size),
+	NL_DEV_INT(CVOL_ATTR_LBS, lbs),
+	NL_DEV_INT(CVOL_ATTR_OBJ_ORDER, order),
+	NL_DEV_INT(CVOL_ATTR_NR_QUEUES, nr_queues),
+	NL_DEV_INT(CVOL_ATTR_QUEUE_DEPTH, depth),
+	NL_DEV_INT(CVOL_ATTR_FLAGS, flags),
+	NL_DEV_INT(CVOL_ATTR_STATE, state),
+};
+
 static int nl_valid_cb(struct nl_msg *msg, void *arg)
 {
 	struct nl_call *c = arg;
-	struct nlattr *tb[CVOL_ATTR_MAX + 1];
+	struct nlattr *tb[CVOL_ATTR_MAX + 1], *a;
 	struct cvold_nl_dev dev = { 0 };
+	size_t i;
 
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, CVOL_ATTR_MAX, NULL))
 		return NL_SKIP;
 	if (!tb[CVOL_ATTR_DEV_ID] || !c->cb)
 		return NL_SKIP;
-	dev.id = nla_get_u32(tb[CVOL_ATTR_DEV_ID]);
-	if (tb[CVOL_ATTR_SIZE])
-		dev.size = nla_get_u64(tb[CVOL_ATTR_SIZE]);
-	if (tb[CVOL_ATTR_LBS])
-		dev.lbs = nla_get_u32(tb[CVOL_ATTR_LBS]);
-	if (tb[CVOL_ATTR_OBJ_ORDER])
-		dev.order = nla_get_u8(tb[CVOL_ATTR_OBJ_ORDER]);
-	if (tb[CVOL_ATTR_NR_QUEUES])
-		dev.nr_queues = nla_get_u16(tb[CVOL_ATTR_NR_QUEUES]);
-	if (tb[CVOL_ATTR_QUEUE_DEPTH])
-		dev.depth = nla_get_u16(tb[CVOL_ATTR_QUEUE_DEPTH]);
-	if (tb[CVOL_ATTR_FLAGS])
-		dev.flags = nla_get_u32(tb[CVOL_ATTR_FLAGS]);
-	if (tb[CVOL_ATTR_STATE])
-		dev.state = nla_get_u8(tb[CVOL_ATTR_STATE]);
+	for (i = 0; i < sizeof(nl_dev_ints) / sizeof(nl_dev_ints[0]); i++) {
+		a = tb[nl_dev_ints[i].attr];
+		/* the attributes are host-endian integers of the member's size */
+		if (a && nla_len(a) >= (int)nl_dev_ints[i].size)
+			memcpy((char *)&dev + nl_dev_ints[i].off, nla_data(a),
+			       nl_dev_ints[i].size);
+	}
 	nl_get_str(dev.pool, tb[CVOL_ATTR_POOL]);
 	nl_get_str(dev.vol, tb[CVOL_ATTR_VOLUME]);
 	nl_get_str(dev.snap, tb[CVOL_ATTR_SNAP]);
@@ -151,15 +172,21 @@ static int nl_call(struct nl_sock *sk, struct nl_msg *msg, struct nl_call *c,
 		return cvol_seterr(c->err, "%s: %s", what,
 				   c->msg[0] ? c->msg : strerror(-c->err));
 	if (ret < 0)
-		return cvol_seterr(-EIO, "%s: netlink receive failed: %s",
-				   what, nl_geterror(ret));
+		return cvol_seterr(-EIO, "%s: netlink receive failed: %s", what,
+				   nl_geterror(ret));
 	return 0;
 }
 
-static struct nl_msg *nl_new(int family, uint8_t cmd, int flags)
+/* Open @c's socket and a @cmd message; NULL if either fails */
+static struct nl_msg *nl_start(struct nl_call *c, uint8_t cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg;
+	int family = 0;
 
+	c->ret = nl_open(&c->sk, &family);
+	if (c->ret)
+		return NULL;
+	msg = nlmsg_alloc();
 	if (!msg)
 		return NULL;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags, cmd,
@@ -168,6 +195,27 @@ static struct nl_msg *nl_new(int family, uint8_t cmd, int flags)
 		return NULL;
 	}
 	return msg;
+}
+
+/*
+ * nl_finish() - send @msg of nl_start() if @ok (all its attributes were
+ * added) and close @c's socket.
+ */
+static int nl_finish(struct nl_call *c, struct nl_msg *msg, bool ok,
+		     const char *what)
+{
+	int ret;
+
+	if (c->ret)
+		return c->ret;
+	if (!ok) {
+		nlmsg_free(msg);
+		nl_socket_free(c->sk);
+		return cvol_seterr(-ENOMEM, "out of memory");
+	}
+	ret = nl_call(c->sk, msg, c, what);
+	nl_socket_free(c->sk);
+	return ret;
 }
 
 static int store_dev(void *arg, const struct cvold_nl_dev *dev)
@@ -179,91 +227,50 @@ static int store_dev(void *arg, const struct cvold_nl_dev *dev)
 int cvold_nl_dev_add(struct cvold_nl_dev *dev)
 {
 	struct nl_call c = { .cb = store_dev, .arg = dev };
-	struct nl_sock *sk;
-	struct nl_msg *msg;
-	int family, ret;
+	struct nl_msg *msg = nl_start(&c, CVOL_CMD_DEV_ADD, 0);
 
-	ret = nl_open(&sk, &family);
-	if (ret)
-		return ret;
-	msg = nl_new(family, CVOL_CMD_DEV_ADD, 0);
-	if (!msg || nla_put_u64(msg, CVOL_ATTR_SIZE, dev->size) ||
-	    nla_put_u8(msg, CVOL_ATTR_OBJ_ORDER, dev->order) ||
-	    nla_put_u16(msg, CVOL_ATTR_NR_QUEUES, dev->nr_queues) ||
-	    nla_put_u16(msg, CVOL_ATTR_QUEUE_DEPTH, dev->depth) ||
-	    nla_put_u32(msg, CVOL_ATTR_FLAGS, dev->flags) ||
-	    nla_put_string(msg, CVOL_ATTR_POOL, dev->pool) ||
-	    nla_put_string(msg, CVOL_ATTR_VOLUME, dev->vol) ||
-	    (dev->snap[0] && nla_put_string(msg, CVOL_ATTR_SNAP, dev->snap))) {
-		nlmsg_free(msg);
-		nl_socket_free(sk);
-		return cvol_seterr(-ENOMEM, "out of memory");
-	}
-	ret = nl_call(sk, msg, &c, "add device");
-	nl_socket_free(sk);
-	return ret;
+	return nl_finish(
+		&c, msg,
+		msg && !nla_put_u64(msg, CVOL_ATTR_SIZE, dev->size) &&
+			!nla_put_u8(msg, CVOL_ATTR_OBJ_ORDER, dev->order) &&
+			!nla_put_u16(msg, CVOL_ATTR_NR_QUEUES,
+				     dev->nr_queues) &&
+			!nla_put_u16(msg, CVOL_ATTR_QUEUE_DEPTH, dev->depth) &&
+			!nla_put_u32(msg, CVOL_ATTR_FLAGS, dev->flags) &&
+			!nla_put_string(msg, CVOL_ATTR_POOL, dev->pool) &&
+			!nla_put_string(msg, CVOL_ATTR_VOLUME, dev->vol) &&
+			(!dev->snap[0] ||
+			 !nla_put_string(msg, CVOL_ATTR_SNAP, dev->snap)),
+		"add device");
 }
 
 int cvold_nl_dev_remove(uint32_t id, bool force)
 {
 	struct nl_call c = { 0 };
-	struct nl_sock *sk;
-	struct nl_msg *msg;
-	int family, ret;
+	struct nl_msg *msg = nl_start(&c, CVOL_CMD_DEV_REMOVE, NLM_F_ACK);
 
-	ret = nl_open(&sk, &family);
-	if (ret)
-		return ret;
-	msg = nl_new(family, CVOL_CMD_DEV_REMOVE, NLM_F_ACK);
-	if (!msg || nla_put_u32(msg, CVOL_ATTR_DEV_ID, id) ||
-	    (force && nla_put_flag(msg, CVOL_ATTR_FORCE))) {
-		nlmsg_free(msg);
-		nl_socket_free(sk);
-		return cvol_seterr(-ENOMEM, "out of memory");
-	}
-	ret = nl_call(sk, msg, &c, "remove device");
-	nl_socket_free(sk);
-	return ret;
+	return nl_finish(&c, msg,
+			 msg && !nla_put_u32(msg, CVOL_ATTR_DEV_ID, id) &&
+				 (!force ||
+				  !nla_put_flag(msg, CVOL_ATTR_FORCE)),
+			 "remove device");
 }
 
 int cvold_nl_dev_get(uint32_t id, struct cvold_nl_dev *dev)
 {
 	struct nl_call c = { .cb = store_dev, .arg = dev };
-	struct nl_sock *sk;
-	struct nl_msg *msg;
-	int family, ret;
+	struct nl_msg *msg = nl_start(&c, CVOL_CMD_DEV_GET, 0);
 
-	ret = nl_open(&sk, &family);
-	if (ret)
-		return ret;
-	msg = nl_new(family, CVOL_CMD_DEV_GET, 0);
-	if (!msg || nla_put_u32(msg, CVOL_ATTR_DEV_ID, id)) {
-		nlmsg_free(msg);
-		nl_socket_free(sk);
-		return cvol_seterr(-ENOMEM, "out of memory");
-	}
-	ret = nl_call(sk, msg, &c, "get device");
-	nl_socket_free(sk);
-	return ret;
+	return nl_finish(&c, msg,
+			 msg && !nla_put_u32(msg, CVOL_ATTR_DEV_ID, id),
+			 "get device");
 }
 
 int cvold_nl_dev_dump(int (*cb)(void *arg, const struct cvold_nl_dev *dev),
 		      void *arg)
 {
 	struct nl_call c = { .cb = cb, .arg = arg };
-	struct nl_sock *sk;
-	struct nl_msg *msg;
-	int family, ret;
+	struct nl_msg *msg = nl_start(&c, CVOL_CMD_DEV_GET, NLM_F_DUMP);
 
-	ret = nl_open(&sk, &family);
-	if (ret)
-		return ret;
-	msg = nl_new(family, CVOL_CMD_DEV_GET, NLM_F_DUMP);
-	if (!msg) {
-		nl_socket_free(sk);
-		return cvol_seterr(-ENOMEM, "out of memory");
-	}
-	ret = nl_call(sk, msg, &c, "list devices");
-	nl_socket_free(sk);
-	return ret;
+	return nl_finish(&c, msg, msg, "list devices");
 }
