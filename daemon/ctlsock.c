@@ -108,6 +108,34 @@ static void ctl_progress(void *arg, uint64_t done, uint64_t total)
 /* ------------------------------------------------------------------ */
 
 /*
+ * ctl_field() - field @key of @req, of type @type, in @v; a null string
+ * counts as absent.  Return: 1 if present, 0 if absent (an error if
+ * @required) or -errno.
+ */
+static int ctl_field(json_object *req, const char *key, json_type type,
+		     bool required, json_object **v)
+{
+	static const char *const type_names[] = {
+		[json_type_boolean] = "a boolean",
+		[json_type_int] = "an integer",
+		[json_type_string] = "a string",
+	};
+
+	if (!json_object_object_get_ex(req, key, v) ||
+	    (type == json_type_string &&
+	     json_object_is_type(*v, json_type_null))) {
+		if (required)
+			return cvol_seterr(-EINVAL, "missing field \"%s\"",
+					   key);
+		return 0;
+	}
+	if (!json_object_is_type(*v, type))
+		return cvol_seterr(-EINVAL, "field \"%s\" must be %s", key,
+				   type_names[type]);
+	return 1;
+}
+
+/*
  * ctl_str() - string field @key of @req
  * @what: "pool", "volume name", ... for messages
  * @def: value when absent; NULL makes the field required
@@ -118,18 +146,13 @@ static int ctl_str(json_object *req, const char *key, const char *what,
 {
 	json_object *v;
 	const char *s;
+	int ret;
 
-	if (!json_object_object_get_ex(req, key, &v) ||
-	    json_object_is_type(v, json_type_null)) {
-		if (!def)
-			return cvol_seterr(-EINVAL, "missing field \"%s\"",
-					   key);
+	ret = ctl_field(req, key, json_type_string, !def, &v);
+	if (!ret)
 		*out = def;
-		return 0;
-	}
-	if (!json_object_is_type(v, json_type_string))
-		return cvol_seterr(-EINVAL, "field \"%s\" must be a string",
-				   key);
+	if (ret <= 0)
+		return ret;
 	s = json_object_get_string(v);
 	if (name && !cvol_name_valid(s))
 		return cvol_seterr(
@@ -145,17 +168,13 @@ static int ctl_u64(json_object *req, const char *key, bool required,
 {
 	json_object *v;
 	int64_t n;
+	int ret;
 
-	if (!json_object_object_get_ex(req, key, &v)) {
-		if (required)
-			return cvol_seterr(-EINVAL, "missing field \"%s\"",
-					   key);
+	ret = ctl_field(req, key, json_type_int, required, &v);
+	if (!ret)
 		*out = def;
-		return 0;
-	}
-	if (!json_object_is_type(v, json_type_int))
-		return cvol_seterr(-EINVAL, "field \"%s\" must be an integer",
-				   key);
+	if (ret <= 0)
+		return ret;
 	errno = 0;
 	n = json_object_get_int64(v);
 	if (n < 0)
@@ -171,13 +190,12 @@ static int ctl_u64(json_object *req, const char *key, bool required,
 static int ctl_bool(json_object *req, const char *key, bool *out)
 {
 	json_object *v;
+	int ret;
 
 	*out = false;
-	if (!json_object_object_get_ex(req, key, &v))
-		return 0;
-	if (!json_object_is_type(v, json_type_boolean))
-		return cvol_seterr(-EINVAL, "field \"%s\" must be a boolean",
-				   key);
+	ret = ctl_field(req, key, json_type_boolean, false, &v);
+	if (ret <= 0)
+		return ret;
 	*out = json_object_get_boolean(v);
 	return 0;
 }
@@ -208,9 +226,60 @@ static int ctl_pool(json_object *req, struct cvol_pool **pool,
 	return 0;
 }
 
+/* The pool and field "name", a volume name; @pname may be NULL */
+static int ctl_vol(json_object *req, struct cvol_pool **pool,
+		   const char **pname, const char **name)
+{
+	int ret;
+
+	ret = ctl_pool(req, pool, pname);
+	if (!ret)
+		ret = ctl_str(req, "name", "volume name", NULL, true, name);
+	return ret;
+}
+
+/* Field "snap": "" when absent (a volume head), else a valid name */
+static int ctl_opt_snap(json_object *req, const char **snap)
+{
+	int ret;
+
+	ret = ctl_str(req, "snap", "snapshot name", "", false, snap);
+	if (!ret && **snap && !cvol_name_valid(*snap))
+		ret = ctl_str(req, "snap", "snapshot name", NULL, true, snap);
+	return ret;
+}
+
+static int ctl_check_size(uint64_t size)
+{
+	if (size == 0 || size % 512)
+		return cvol_seterr(
+			-EINVAL, "size %llu is not a non-zero multiple of 512",
+			(unsigned long long)size);
+	return 0;
+}
+
 static void ctl_add(json_object *o, const char *key, json_object *v)
 {
 	json_object_object_add(o, key, v);
+}
+
+/* What a volume or device is: its "pool", "name" and "snap" */
+static void ctl_add_names(json_object *o, const char *pool, const char *vol,
+			  const char *snap)
+{
+	ctl_add(o, "pool", json_object_new_string(pool));
+	ctl_add(o, "name", json_object_new_string(vol));
+	ctl_add(o, "snap", json_object_new_string(snap));
+}
+
+/* "dev_id" and "path" of device @id */
+static void ctl_add_dev(json_object *o, uint32_t id)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/dev/cvol%u", id);
+	ctl_add(o, "dev_id", json_object_new_int64(id));
+	ctl_add(o, "path", json_object_new_string(path));
 }
 
 static json_object *ctl_info_json(const char *pool,
@@ -218,9 +287,7 @@ static json_object *ctl_info_json(const char *pool,
 {
 	json_object *o = json_object_new_object();
 
-	ctl_add(o, "pool", json_object_new_string(pool));
-	ctl_add(o, "name", json_object_new_string(in->name));
-	ctl_add(o, "snap", json_object_new_string(in->snap));
+	ctl_add_names(o, pool, in->name, in->snap);
 	ctl_add(o, "size", json_object_new_int64((int64_t)in->size));
 	ctl_add(o, "order", json_object_new_int((int)in->order));
 	ctl_add(o, "object_size",
@@ -247,19 +314,15 @@ static int op_vol_create(json_object *req, json_object *rep)
 	uint64_t size, order;
 	int ret;
 
-	ret = ctl_pool(req, &pool, NULL);
-	if (!ret)
-		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
+	ret = ctl_vol(req, &pool, NULL, &name);
 	if (!ret)
 		ret = ctl_u64(req, "size", true, 0, &size);
 	if (!ret)
 		ret = ctl_u64(req, "order", false, CVOL_ORDER_DEFAULT, &order);
+	if (!ret)
+		ret = ctl_check_size(size);
 	if (ret)
 		return ret;
-	if (size == 0 || size % 512)
-		return cvol_seterr(
-			-EINVAL, "size %llu is not a non-zero multiple of 512",
-			(unsigned long long)size);
 	if (order < CVOL_ORDER_MIN || order > CVOL_ORDER_MAX)
 		return cvol_seterr(
 			-EINVAL,
@@ -280,12 +343,8 @@ static int op_vol_remove(json_object *req, json_object *rep)
 	const char *name;
 	int ret;
 
-	ret = ctl_pool(req, &pool, NULL);
-	if (!ret)
-		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
-	if (ret)
-		return ret;
-	return cvol_vol_remove(pool, name);
+	ret = ctl_vol(req, &pool, NULL, &name);
+	return ret ? ret : cvol_vol_remove(pool, name);
 }
 
 struct ctl_list_arg {
@@ -333,13 +392,9 @@ static int op_vol_info(json_object *req, json_object *rep)
 	const char *pname, *name, *snap;
 	int ret;
 
-	ret = ctl_pool(req, &pool, &pname);
+	ret = ctl_vol(req, &pool, &pname, &name);
 	if (!ret)
-		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
-	if (!ret)
-		ret = ctl_str(req, "snap", "snapshot name", "", false, &snap);
-	if (!ret && *snap && !cvol_name_valid(snap))
-		ret = ctl_str(req, "snap", "snapshot name", NULL, true, &snap);
+		ret = ctl_opt_snap(req, &snap);
 	if (ret)
 		return ret;
 	ret = cvol_vol_info(pool, name, *snap ? snap : NULL, &in);
@@ -355,14 +410,10 @@ static int op_vol_rename(json_object *req, json_object *rep)
 	const char *name, *new;
 	int ret;
 
-	ret = ctl_pool(req, &pool, NULL);
-	if (!ret)
-		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
+	ret = ctl_vol(req, &pool, NULL, &name);
 	if (!ret)
 		ret = ctl_str(req, "new", "volume name", NULL, true, &new);
-	if (ret)
-		return ret;
-	return cvol_vol_rename(pool, name, new);
+	return ret ? ret : cvol_vol_rename(pool, name, new);
 }
 
 /**
@@ -399,20 +450,15 @@ static int op_vol_resize(json_object *req, json_object *rep)
 	bool shrink;
 	int ret;
 
-	ret = ctl_pool(req, &pool, &pname);
-	if (!ret)
-		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
+	ret = ctl_vol(req, &pool, &pname, &name);
 	if (!ret)
 		ret = ctl_u64(req, "size", true, 0, &size);
 	if (!ret)
 		ret = ctl_bool(req, "allow_shrink", &shrink);
-	if (ret)
-		return ret;
-	if (size == 0 || size % 512)
-		return cvol_seterr(
-			-EINVAL, "size %llu is not a non-zero multiple of 512",
-			(unsigned long long)size);
-	ret = cvol_vol_info(pool, name, NULL, &in);
+	if (!ret)
+		ret = ctl_check_size(size);
+	if (!ret)
+		ret = cvol_vol_info(pool, name, NULL, &in);
 	if (ret)
 		return ret;
 	if (size < in.size && !shrink)
@@ -441,22 +487,28 @@ static int op_vol_resize(json_object *req, json_object *rep)
 	return 0;
 }
 
+/* vol.clone and the snapshot operations: {pool, name, snap} */
+static int ctl_snap_args(json_object *req, struct cvol_pool **pool,
+			 const char **name, const char **snap)
+{
+	int ret;
+
+	ret = ctl_vol(req, pool, NULL, name);
+	if (!ret)
+		ret = ctl_str(req, "snap", "snapshot name", NULL, true, snap);
+	return ret;
+}
+
 static int op_vol_clone(json_object *req, json_object *rep)
 {
 	struct cvol_pool *pool;
 	const char *name, *snap, *new;
 	int ret;
 
-	ret = ctl_pool(req, &pool, NULL);
-	if (!ret)
-		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
-	if (!ret)
-		ret = ctl_str(req, "snap", "snapshot name", NULL, true, &snap);
+	ret = ctl_snap_args(req, &pool, &name, &snap);
 	if (!ret)
 		ret = ctl_str(req, "new", "volume name", NULL, true, &new);
-	if (ret)
-		return ret;
-	return cvol_clone(pool, name, snap, new);
+	return ret ? ret : cvol_clone(pool, name, snap, new);
 }
 
 static int op_vol_flatten(json_object *req, json_object *rep)
@@ -465,58 +517,45 @@ static int op_vol_flatten(json_object *req, json_object *rep)
 	const char *name;
 	int ret;
 
-	ret = ctl_pool(req, &pool, NULL);
-	if (!ret)
-		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
-	if (ret)
-		return ret;
-	return cvol_flatten(pool, name, ctl_progress, NULL);
+	ret = ctl_vol(req, &pool, NULL, &name);
+	return ret ? ret : cvol_flatten(pool, name, ctl_progress, NULL);
 }
 
-/* snap.create, snap.remove, snap.rollback: {pool, name, snap} */
-static int ctl_snap_args(json_object *req, struct cvol_pool **pool,
-			 const char **name, const char **snap)
+/*
+ * ctl_snap_op() - an operation on a snapshot: @fn of the request's {pool,
+ * name, snap}; the volume name in @name unless NULL.
+ */
+static int ctl_snap_op(json_object *req,
+		       int (*fn)(struct cvol_pool *pool, const char *name,
+				 const char *snap),
+		       const char **name)
 {
+	struct cvol_pool *pool;
+	const char *vol = NULL, *snap;
 	int ret;
 
-	ret = ctl_pool(req, pool, NULL);
-	if (!ret)
-		ret = ctl_str(req, "name", "volume name", NULL, true, name);
-	if (!ret)
-		ret = ctl_str(req, "snap", "snapshot name", NULL, true, snap);
-	return ret;
+	ret = ctl_snap_args(req, &pool, &vol, &snap);
+	if (name)
+		*name = vol;
+	return ret ? ret : fn(pool, vol, snap);
 }
 
 static int op_snap_create(json_object *req, json_object *rep)
 {
-	struct cvol_pool *pool;
-	const char *name, *snap;
-	int ret;
-
-	ret = ctl_snap_args(req, &pool, &name, &snap);
-	return ret ? ret : cvol_snap_create(pool, name, snap);
+	return ctl_snap_op(req, cvol_snap_create, NULL);
 }
 
 static int op_snap_remove(json_object *req, json_object *rep)
 {
-	struct cvol_pool *pool;
-	const char *name, *snap;
-	int ret;
-
-	ret = ctl_snap_args(req, &pool, &name, &snap);
-	return ret ? ret : cvol_snap_remove(pool, name, snap);
+	return ctl_snap_op(req, cvol_snap_remove, NULL);
 }
 
 static int op_snap_rollback(json_object *req, json_object *rep)
 {
-	struct cvol_pool *pool;
-	const char *name, *snap;
+	const char *name = NULL;
 	int ret;
 
-	ret = ctl_snap_args(req, &pool, &name, &snap);
-	if (ret)
-		return ret;
-	ret = cvol_snap_rollback(pool, name, snap);
+	ret = ctl_snap_op(req, cvol_snap_rollback, &name);
 	if (ret == -EBUSY)
 		return cvol_seterr(
 			-EBUSY, "volume %s is in use (detach it first)", name);
@@ -528,9 +567,7 @@ static int op_snap_list(json_object *req, json_object *rep)
 	struct ctl_list_arg la = { 0 };
 	int ret;
 
-	ret = ctl_pool(req, &la.pool, &la.pool_name);
-	if (!ret)
-		ret = ctl_str(req, "name", "volume name", NULL, true, &la.vol);
+	ret = ctl_vol(req, &la.pool, &la.pool_name, &la.vol);
 	if (ret)
 		return ret;
 	la.arr = json_object_new_array();
@@ -541,7 +578,6 @@ static int op_snap_list(json_object *req, json_object *rep)
 static int op_dev_attach(json_object *req, json_object *rep)
 {
 	const char *pool, *name, *snap;
-	char path[32];
 	uint32_t id;
 	bool ro;
 	int ret;
@@ -550,9 +586,7 @@ static int op_dev_attach(json_object *req, json_object *rep)
 	if (!ret)
 		ret = ctl_str(req, "name", "volume name", NULL, true, &name);
 	if (!ret)
-		ret = ctl_str(req, "snap", "snapshot name", "", false, &snap);
-	if (!ret && *snap && !cvol_name_valid(snap))
-		ret = ctl_str(req, "snap", "snapshot name", NULL, true, &snap);
+		ret = ctl_opt_snap(req, &snap);
 	if (!ret)
 		ret = ctl_bool(req, "ro", &ro);
 	if (ret)
@@ -561,9 +595,7 @@ static int op_dev_attach(json_object *req, json_object *rep)
 			   &id);
 	if (ret)
 		return ret;
-	snprintf(path, sizeof(path), "/dev/cvol%u", id);
-	ctl_add(rep, "dev_id", json_object_new_int64(id));
-	ctl_add(rep, "path", json_object_new_string(path));
+	ctl_add_dev(rep, id);
 	return 0;
 }
 
@@ -587,14 +619,9 @@ static int op_dev_detach(json_object *req, json_object *rep)
 static int ctl_dev_cb(void *arg, const struct cvold_dev_info *in)
 {
 	json_object *o = json_object_new_object();
-	char path[32];
 
-	snprintf(path, sizeof(path), "/dev/cvol%u", in->dev_id);
-	ctl_add(o, "dev_id", json_object_new_int64(in->dev_id));
-	ctl_add(o, "path", json_object_new_string(path));
-	ctl_add(o, "pool", json_object_new_string(in->pool));
-	ctl_add(o, "name", json_object_new_string(in->vol));
-	ctl_add(o, "snap", json_object_new_string(in->snap));
+	ctl_add_dev(o, in->dev_id);
+	ctl_add_names(o, in->pool, in->vol, in->snap);
 	ctl_add(o, "ro", json_object_new_boolean(in->ro));
 	ctl_add(o, "size", json_object_new_int64((int64_t)in->size));
 	ctl_add(o, "state",
@@ -660,15 +687,15 @@ static int op_pool_check(json_object *req, json_object *rep)
 	if (ret)
 		return ret;
 	o = json_object_new_object();
-	ctl_add(o, "volumes", json_object_new_int64((int64_t)r.volumes));
-	ctl_add(o, "snapshots", json_object_new_int64((int64_t)r.snapshots));
-	ctl_add(o, "objects", json_object_new_int64((int64_t)r.objects));
-	ctl_add(o, "unreferenced",
-		json_object_new_int64((int64_t)r.unreferenced));
-	ctl_add(o, "dangling", json_object_new_int64((int64_t)r.dangling));
-	ctl_add(o, "bad_checksums",
-		json_object_new_int64((int64_t)r.bad_checksums));
-	ctl_add(o, "repaired", json_object_new_int64((int64_t)r.repaired));
+#define CTL_COUNT(f) ctl_add(o, #f, json_object_new_int64((int64_t)r.f))
+	CTL_COUNT(volumes);
+	CTL_COUNT(snapshots);
+	CTL_COUNT(objects);
+	CTL_COUNT(unreferenced);
+	CTL_COUNT(dangling);
+	CTL_COUNT(bad_checksums);
+	CTL_COUNT(repaired);
+#undef CTL_COUNT
 	ctl_add(rep, "check", o);
 	return 0;
 }
