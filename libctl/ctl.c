@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <json.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -392,28 +393,72 @@ static const char *ctl_pool(const char *pool)
 	return pool ? pool : CVOL_CTL_DEFAULT_POOL;
 }
 
-/* args {"pool", "name"} after checking both */
-static int ctl_args(const char *pool, const char *name, json_object **args)
+static void ctl_add_str(json_object *o, const char *key, const char *s)
+{
+	json_object_object_add(o, key, json_object_new_string(s));
+}
+
+/* A true @key in @o if @on; absent means false */
+static void ctl_add_flag(json_object *o, const char *key, bool on)
+{
+	if (on)
+		json_object_object_add(o, key, json_object_new_boolean(true));
+}
+
+static void ctl_add_size(json_object *o, uint64_t size)
+{
+	json_object_object_add(o, "size", json_object_new_int64((int64_t)size));
+}
+
+/* args {"pool"} after checking it */
+static int ctl_pool_args(const char *pool, json_object **args)
 {
 	int ret;
 
 	ret = ctl_check_name("pool", ctl_pool(pool));
-	if (!ret)
-		ret = ctl_check_name("volume", name);
 	if (ret)
 		return ret;
 	*args = json_object_new_object();
 	if (!*args)
 		return ctl_seterr(-ENOMEM, "out of memory");
-	json_object_object_add(*args, "pool",
-			       json_object_new_string(ctl_pool(pool)));
-	json_object_object_add(*args, "name", json_object_new_string(name));
+	ctl_add_str(*args, "pool", ctl_pool(pool));
 	return 0;
 }
 
-static void ctl_add_str(json_object *o, const char *key, const char *s)
+/* args {"pool", "name"} after checking both */
+static int ctl_args(const char *pool, const char *name, json_object **args)
 {
-	json_object_object_add(o, key, json_object_new_string(s));
+	int ret;
+
+	ret = ctl_pool_args(pool, args);
+	if (ret)
+		return ret;
+	ret = ctl_check_name("volume", name);
+	if (ret) {
+		json_object_put(*args);
+		return ret;
+	}
+	ctl_add_str(*args, "name", name);
+	return 0;
+}
+
+/*
+ * ctl_snap_args() - args {"pool", "name", "snap"} after checking them; a
+ * NULL or "" @snap is left out unless @required.
+ */
+static int ctl_snap_args(const char *pool, const char *name, const char *snap,
+			 bool required, json_object **args)
+{
+	bool given = snap && *snap;
+	int ret = 0;
+
+	if (required || given)
+		ret = ctl_check_name("snapshot", snap);
+	if (!ret)
+		ret = ctl_args(pool, name, args);
+	if (!ret && given)
+		ctl_add_str(*args, "snap", snap);
+	return ret;
 }
 
 /* Send @op with @args and drop the reply */
@@ -450,8 +495,7 @@ int cvol_ctl_vol_create(struct cvol_ctl *ctl, const char *pool,
 	ret = ctl_args(pool, name, &args);
 	if (ret)
 		return ret;
-	json_object_object_add(args, "size",
-			       json_object_new_int64((int64_t)size));
+	ctl_add_size(args, size);
 	if (order)
 		json_object_object_add(args, "order",
 				       json_object_new_int(order));
@@ -468,19 +512,35 @@ int cvol_ctl_vol_remove(struct cvol_ctl *ctl, const char *pool,
 	return ret ? ret : ctl_simple(ctl, "vol.remove", args);
 }
 
-int cvol_ctl_vol_rename(struct cvol_ctl *ctl, const char *pool,
-			const char *name, const char *newname)
+/*
+ * ctl_new_op() - vol.rename, or vol.clone of @snap when @clone: an
+ * operation making the volume @newname.
+ */
+static int ctl_new_op(struct cvol_ctl *ctl, const char *op, const char *pool,
+		      const char *name, bool clone, const char *snap,
+		      const char *newname)
 {
 	json_object *args;
-	int ret;
+	int ret = 0;
 
-	ret = ctl_check_name("volume", newname);
+	if (clone)
+		ret = ctl_check_name("snapshot", snap);
+	if (!ret)
+		ret = ctl_check_name("volume", newname);
 	if (!ret)
 		ret = ctl_args(pool, name, &args);
 	if (ret)
 		return ret;
+	if (clone)
+		ctl_add_str(args, "snap", snap);
 	ctl_add_str(args, "new", newname);
-	return ctl_simple(ctl, "vol.rename", args);
+	return ctl_simple(ctl, op, args);
+}
+
+int cvol_ctl_vol_rename(struct cvol_ctl *ctl, const char *pool,
+			const char *name, const char *newname)
+{
+	return ctl_new_op(ctl, "vol.rename", pool, name, false, NULL, newname);
 }
 
 int cvol_ctl_vol_resize(struct cvol_ctl *ctl, const char *pool,
@@ -494,30 +554,15 @@ int cvol_ctl_vol_resize(struct cvol_ctl *ctl, const char *pool,
 		ret = ctl_args(pool, name, &args);
 	if (ret)
 		return ret;
-	json_object_object_add(args, "size",
-			       json_object_new_int64((int64_t)size));
-	if (allow_shrink)
-		json_object_object_add(args, "allow_shrink",
-				       json_object_new_boolean(true));
+	ctl_add_size(args, size);
+	ctl_add_flag(args, "allow_shrink", allow_shrink);
 	return ctl_simple(ctl, "vol.resize", args);
 }
 
 int cvol_ctl_vol_clone(struct cvol_ctl *ctl, const char *pool, const char *name,
 		       const char *snap, const char *newname)
 {
-	json_object *args;
-	int ret;
-
-	ret = ctl_check_name("snapshot", snap);
-	if (!ret)
-		ret = ctl_check_name("volume", newname);
-	if (!ret)
-		ret = ctl_args(pool, name, &args);
-	if (ret)
-		return ret;
-	ctl_add_str(args, "snap", snap);
-	ctl_add_str(args, "new", newname);
-	return ctl_simple(ctl, "vol.clone", args);
+	return ctl_new_op(ctl, "vol.clone", pool, name, true, snap, newname);
 }
 
 int cvol_ctl_vol_flatten(struct cvol_ctl *ctl, const char *pool,
@@ -529,9 +574,7 @@ int cvol_ctl_vol_flatten(struct cvol_ctl *ctl, const char *pool,
 	ret = ctl_args(pool, name, &args);
 	if (ret)
 		return ret;
-	if (ctl->progress)
-		json_object_object_add(args, "progress",
-				       json_object_new_boolean(true));
+	ctl_add_flag(args, "progress", ctl->progress != NULL);
 	return ctl_simple(ctl, "vol.flatten", args);
 }
 
@@ -575,47 +618,56 @@ static void ctl_vol_from_json(json_object *o, struct cvol_ctl_vol *out)
 			  json_object_get_boolean(v);
 }
 
+/*
+ * ctl_query() - send @op with @args; the reply in @rep and its field @key
+ * (an array if @array) in @val.  Without the field the reply is malformed.
+ */
+static int ctl_query(struct cvol_ctl *ctl, const char *op, json_object *args,
+		     const char *key, bool array, json_object **rep,
+		     json_object **val)
+{
+	int ret;
+
+	ret = ctl_call(ctl, op, args, rep);
+	if (ret)
+		return ret;
+	if (json_object_object_get_ex(*rep, key, val) &&
+	    (!array || json_object_is_type(*val, json_type_array)))
+		return 0;
+	json_object_put(*rep);
+	return ctl_seterr(-EPROTO, "cvold sent a malformed reply");
+}
+
 int cvol_ctl_vol_info(struct cvol_ctl *ctl, const char *pool, const char *name,
 		      const char *snap, struct cvol_ctl_vol *out)
 {
 	json_object *args, *rep, *v;
 	int ret;
 
-	if (snap && *snap) {
-		ret = ctl_check_name("snapshot", snap);
-		if (ret)
-			return ret;
-	}
-	ret = ctl_args(pool, name, &args);
+	ret = ctl_snap_args(pool, name, snap, false, &args);
+	if (!ret)
+		ret = ctl_query(ctl, "vol.info", args, "volume", false, &rep,
+				&v);
 	if (ret)
 		return ret;
-	if (snap && *snap)
-		ctl_add_str(args, "snap", snap);
-	ret = ctl_call(ctl, "vol.info", args, &rep);
-	if (ret)
-		return ret;
-	if (!json_object_object_get_ex(rep, "volume", &v)) {
-		json_object_put(rep);
-		return ctl_seterr(-EPROTO, "cvold sent a malformed reply");
-	}
 	ctl_vol_from_json(v, out);
 	json_object_put(rep);
 	return 0;
 }
 
-static int ctl_vol_array(json_object *rep, const char *key, cvol_ctl_vol_cb cb,
+/* Send @op with @args and call @cb for each volume of reply array @key */
+static int ctl_vol_array(struct cvol_ctl *ctl, const char *op,
+			 json_object *args, const char *key, cvol_ctl_vol_cb cb,
 			 void *arg)
 {
 	struct cvol_ctl_vol vol;
-	json_object *arr;
+	json_object *rep, *arr;
 	size_t i, n;
-	int ret = 0;
+	int ret;
 
-	if (!json_object_object_get_ex(rep, key, &arr) ||
-	    !json_object_is_type(arr, json_type_array)) {
-		json_object_put(rep);
-		return ctl_seterr(-EPROTO, "cvold sent a malformed reply");
-	}
+	ret = ctl_query(ctl, op, args, key, true, &rep, &arr);
+	if (ret)
+		return ret;
 	n = json_object_array_length(arr);
 	for (i = 0; i < n && !ret; i++) {
 		ctl_vol_from_json(json_object_array_get_idx(arr, i), &vol);
@@ -628,18 +680,12 @@ static int ctl_vol_array(json_object *rep, const char *key, cvol_ctl_vol_cb cb,
 int cvol_ctl_vol_list(struct cvol_ctl *ctl, const char *pool,
 		      cvol_ctl_vol_cb cb, void *arg)
 {
-	json_object *args, *rep;
+	json_object *args;
 	int ret;
 
-	ret = ctl_check_name("pool", ctl_pool(pool));
-	if (ret)
-		return ret;
-	args = json_object_new_object();
-	ctl_add_str(args, "pool", ctl_pool(pool));
-	ret = ctl_call(ctl, "vol.list", args, &rep);
-	if (ret)
-		return ret;
-	return ctl_vol_array(rep, "volumes", cb, arg);
+	ret = ctl_pool_args(pool, &args);
+	return ret ? ret :
+		     ctl_vol_array(ctl, "vol.list", args, "volumes", cb, arg);
 }
 
 /* ---- snapshots ---- */
@@ -650,13 +696,8 @@ static int ctl_snap_op(struct cvol_ctl *ctl, const char *op, const char *pool,
 	json_object *args;
 	int ret;
 
-	ret = ctl_check_name("snapshot", snap);
-	if (!ret)
-		ret = ctl_args(pool, name, &args);
-	if (ret)
-		return ret;
-	ctl_add_str(args, "snap", snap);
-	return ctl_simple(ctl, op, args);
+	ret = ctl_snap_args(pool, name, snap, true, &args);
+	return ret ? ret : ctl_simple(ctl, op, args);
 }
 
 int cvol_ctl_snap_create(struct cvol_ctl *ctl, const char *pool,
@@ -680,16 +721,13 @@ int cvol_ctl_snap_rollback(struct cvol_ctl *ctl, const char *pool,
 int cvol_ctl_snap_list(struct cvol_ctl *ctl, const char *pool, const char *name,
 		       cvol_ctl_vol_cb cb, void *arg)
 {
-	json_object *args, *rep;
+	json_object *args;
 	int ret;
 
 	ret = ctl_args(pool, name, &args);
-	if (ret)
-		return ret;
-	ret = ctl_call(ctl, "snap.list", args, &rep);
-	if (ret)
-		return ret;
-	return ctl_vol_array(rep, "snapshots", cb, arg);
+	return ret ? ret :
+		     ctl_vol_array(ctl, "snap.list", args, "snapshots", cb,
+				   arg);
 }
 
 /* ---- pools and status ---- */
@@ -700,14 +738,9 @@ int cvol_ctl_pool_list(struct cvol_ctl *ctl, cvol_ctl_name_cb cb, void *arg)
 	size_t i, n;
 	int ret;
 
-	ret = ctl_call(ctl, "pool.list", NULL, &rep);
+	ret = ctl_query(ctl, "pool.list", NULL, "pools", true, &rep, &arr);
 	if (ret)
 		return ret;
-	if (!json_object_object_get_ex(rep, "pools", &arr) ||
-	    !json_object_is_type(arr, json_type_array)) {
-		json_object_put(rep);
-		return ctl_seterr(-EPROTO, "cvold sent a malformed reply");
-	}
 	n = json_object_array_length(arr);
 	for (i = 0; i < n && !ret; i++)
 		ret = cb(arg, json_object_get_string(
@@ -716,37 +749,41 @@ int cvol_ctl_pool_list(struct cvol_ctl *ctl, cvol_ctl_name_cb cb, void *arg)
 	return ret;
 }
 
+#define CTL_CHECK_COUNT(f)                                           \
+	{                                                            \
+		.key = #f, .off = offsetof(struct cvol_ctl_check, f) \
+	}
+
+/* The counters of struct cvol_ctl_check, named as in the reply */
+static const struct {
+	const char *key;
+	size_t off;
+} ctl_check_counts[] = {
+	CTL_CHECK_COUNT(volumes),  CTL_CHECK_COUNT(snapshots),
+	CTL_CHECK_COUNT(objects),  CTL_CHECK_COUNT(unreferenced),
+	CTL_CHECK_COUNT(dangling), CTL_CHECK_COUNT(bad_checksums),
+	CTL_CHECK_COUNT(repaired),
+};
+
 int cvol_ctl_pool_check(struct cvol_ctl *ctl, const char *pool, bool repair,
 			struct cvol_ctl_check *out)
 {
 	json_object *args, *rep, *o;
+	size_t i;
 	int ret;
 
-	ret = ctl_check_name("pool", ctl_pool(pool));
+	ret = ctl_pool_args(pool, &args);
 	if (ret)
 		return ret;
-	args = json_object_new_object();
-	ctl_add_str(args, "pool", ctl_pool(pool));
-	if (repair)
-		json_object_object_add(args, "repair",
-				       json_object_new_boolean(true));
-	if (ctl->progress)
-		json_object_object_add(args, "progress",
-				       json_object_new_boolean(true));
-	ret = ctl_call(ctl, "pool.check", args, &rep);
+	ctl_add_flag(args, "repair", repair);
+	ctl_add_flag(args, "progress", ctl->progress != NULL);
+	ret = ctl_query(ctl, "pool.check", args, "check", false, &rep, &o);
 	if (ret)
 		return ret;
-	if (!json_object_object_get_ex(rep, "check", &o)) {
-		json_object_put(rep);
-		return ctl_seterr(-EPROTO, "cvold sent a malformed reply");
-	}
-	out->volumes = ctl_get_u64(o, "volumes");
-	out->snapshots = ctl_get_u64(o, "snapshots");
-	out->objects = ctl_get_u64(o, "objects");
-	out->unreferenced = ctl_get_u64(o, "unreferenced");
-	out->dangling = ctl_get_u64(o, "dangling");
-	out->bad_checksums = ctl_get_u64(o, "bad_checksums");
-	out->repaired = ctl_get_u64(o, "repaired");
+	for (i = 0; i < sizeof(ctl_check_counts) / sizeof(ctl_check_counts[0]);
+	     i++)
+		*(uint64_t *)((char *)out + ctl_check_counts[i].off) =
+			ctl_get_u64(o, ctl_check_counts[i].key);
 	json_object_put(rep);
 	return 0;
 }
@@ -777,19 +814,10 @@ int cvol_ctl_dev_attach(struct cvol_ctl *ctl, const char *pool,
 	json_object *args, *rep;
 	int ret;
 
-	if (snap && *snap) {
-		ret = ctl_check_name("snapshot", snap);
-		if (ret)
-			return ret;
-	}
-	ret = ctl_args(pool, name, &args);
+	ret = ctl_snap_args(pool, name, snap, false, &args);
 	if (ret)
 		return ret;
-	if (snap && *snap)
-		ctl_add_str(args, "snap", snap);
-	if (ro)
-		json_object_object_add(args, "ro",
-				       json_object_new_boolean(true));
+	ctl_add_flag(args, "ro", ro);
 	ret = ctl_call(ctl, "dev.attach", args, &rep);
 	if (ret)
 		return ret;
@@ -805,8 +833,6 @@ int cvol_ctl_dev_detach(struct cvol_ctl *ctl, uint32_t dev_id, bool force)
 	if (!args)
 		return ctl_seterr(-ENOMEM, "out of memory");
 	json_object_object_add(args, "dev_id", json_object_new_int64(dev_id));
-	if (force)
-		json_object_object_add(args, "force",
-				       json_object_new_boolean(true));
+	ctl_add_flag(args, "force", force);
 	return ctl_simple(ctl, "dev.detach", args);
 }

@@ -98,6 +98,14 @@ static void ctl_nla_str(struct nlattr *a, char *out)
 		snprintf(out, CVOL_CTL_NAME_MAX + 1, "%s", nla_get_string(a));
 }
 
+/* What a device serves, from the POOL, VOLUME and SNAP attributes of @tb */
+static void ctl_nla_names(struct nlattr **tb, char *pool, char *vol, char *snap)
+{
+	ctl_nla_str(tb[CVOL_ATTR_POOL], pool);
+	ctl_nla_str(tb[CVOL_ATTR_VOLUME], vol);
+	ctl_nla_str(tb[CVOL_ATTR_SNAP], snap);
+}
+
 static int ctl_parse_dev(struct nlattr **tb, struct cvol_ctl_dev *d)
 {
 	struct nlattr *st[CVOL_STAT_MAX + 1];
@@ -124,9 +132,7 @@ static int ctl_parse_dev(struct nlattr **tb, struct cvol_ctl_dev *d)
 		d->timeout = nla_get_u32(tb[CVOL_ATTR_TIMEOUT]);
 	if (tb[CVOL_ATTR_FEATURES])
 		d->features = nla_get_u64(tb[CVOL_ATTR_FEATURES]);
-	ctl_nla_str(tb[CVOL_ATTR_POOL], d->pool);
-	ctl_nla_str(tb[CVOL_ATTR_VOLUME], d->vol);
-	ctl_nla_str(tb[CVOL_ATTR_SNAP], d->snap);
+	ctl_nla_names(tb, d->pool, d->vol, d->snap);
 	if (tb[CVOL_ATTR_STATS] &&
 	    !nla_parse_nested(st, CVOL_STAT_MAX, tb[CVOL_ATTR_STATS], NULL)) {
 #define STAT(f, a) \
@@ -431,42 +437,39 @@ int cvol_ctl_dev_find(struct cvol_ctl *ctl, const char *what, uint32_t *dev_id)
 
 /* ---- events ---- */
 
+/* The kernel's event commands and what cvol_ctl_event_next() calls them */
+static const struct {
+	uint8_t cmd;
+	unsigned int type;
+} ctl_events[] = {
+	{ CVOL_CMD_EVT_ADDED, CVOL_CTL_EVT_ADDED },
+	{ CVOL_CMD_EVT_REMOVED, CVOL_CTL_EVT_REMOVED },
+	{ CVOL_CMD_EVT_DAEMON_LOST, CVOL_CTL_EVT_DAEMON_LOST },
+	{ CVOL_CMD_EVT_RECOVERED, CVOL_CTL_EVT_RECOVERED },
+	{ CVOL_CMD_EVT_RESIZED, CVOL_CTL_EVT_RESIZED },
+};
+
 static int ctl_event_valid(struct nl_msg *msg, void *arg)
 {
 	struct cvol_ctl *ctl = arg;
 	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
 	struct nlattr *tb[CVOL_ATTR_MAX + 1];
 	struct cvol_ctl_event *e = &ctl->ev_pending;
+	size_t i, n = sizeof(ctl_events) / sizeof(ctl_events[0]);
 
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, CVOL_ATTR_MAX, NULL) ||
 	    !tb[CVOL_ATTR_DEV_ID])
 		return NL_SKIP;
 	memset(e, 0, sizeof(*e));
-	switch (gh->cmd) {
-	case CVOL_CMD_EVT_ADDED:
-		e->type = CVOL_CTL_EVT_ADDED;
-		break;
-	case CVOL_CMD_EVT_REMOVED:
-		e->type = CVOL_CTL_EVT_REMOVED;
-		break;
-	case CVOL_CMD_EVT_DAEMON_LOST:
-		e->type = CVOL_CTL_EVT_DAEMON_LOST;
-		break;
-	case CVOL_CMD_EVT_RECOVERED:
-		e->type = CVOL_CTL_EVT_RECOVERED;
-		break;
-	case CVOL_CMD_EVT_RESIZED:
-		e->type = CVOL_CTL_EVT_RESIZED;
-		break;
-	default:
+	for (i = 0; i < n && ctl_events[i].cmd != gh->cmd; i++)
+		;
+	if (i == n)
 		return NL_SKIP;
-	}
+	e->type = ctl_events[i].type;
 	e->dev_id = nla_get_u32(tb[CVOL_ATTR_DEV_ID]);
 	if (tb[CVOL_ATTR_SIZE])
 		e->size = nla_get_u64(tb[CVOL_ATTR_SIZE]);
-	ctl_nla_str(tb[CVOL_ATTR_POOL], e->pool);
-	ctl_nla_str(tb[CVOL_ATTR_VOLUME], e->vol);
-	ctl_nla_str(tb[CVOL_ATTR_SNAP], e->snap);
+	ctl_nla_names(tb, e->pool, e->vol, e->snap);
 	ctl->ev_have = true;
 	return NL_STOP;
 }
