@@ -5,7 +5,9 @@
  *   cvolctl [-j|--json] [-p|--pretty] [-s|--socket PATH] OBJECT VERB [ARGS]
  *
  * A thin front end of libcvolctl: every verb is one or two library calls
- * whose result is turned into a json-c value and printed by output.c.
+ * whose result is turned into a json-c value and printed by output.c.  The
+ * verb tables say what each verb takes and how its result is printed;
+ * run_verb() does the parsing, the printing and the error reporting.
  * Failure: exit 1 with exactly one line on stderr,
  * "cvolctl: OBJECT VERB: message".
  */
@@ -13,6 +15,7 @@
 #include <getopt.h>
 #include <json.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,32 +30,6 @@ bool opt_pretty;
 static const char *opt_socket;
 static struct cvol_ctl *ctl;
 static const char *cur_what; /* "OBJECT VERB" for messages, NULL: none */
-
-/**
- * struct verb - one OBJECT VERB
- * @name: the word, matched exactly
- * @fn: handler; argv[0] is the verb
- * @usage: arguments, for help
- */
-struct verb {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *usage;
-};
-
-/**
- * struct object - one OBJECT
- * @name: the word
- * @verbs: its verbs, NULL-name ended; NULL for a top-level shortcut
- * @fn: shortcut handler when @verbs is NULL
- * @usage: for help
- */
-struct object {
-	const char *name;
-	const struct verb *verbs;
-	int (*fn)(int argc, char **argv);
-	const char *usage;
-};
 
 static int fail(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -152,40 +129,21 @@ static int parse_verb(int argc, char **argv, unsigned int allowed, int min,
 		{ "repair", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char vopt_chars[] = "soSrfR"; /* of VOPT_* bit 0, 1, ... */
 	bool have_size = false;
 	unsigned int bit;
+	const char *p;
 	int c, ret;
 
 	memset(o, 0, sizeof(*o));
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":s:o:rf", lopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			bit = VOPT_SIZE;
-			break;
-		case 'o':
-			bit = VOPT_OBJSIZE;
-			break;
-		case 'S':
-			bit = VOPT_SHRINK;
-			break;
-		case 'r':
-			bit = VOPT_RO;
-			break;
-		case 'f':
-			bit = VOPT_FORCE;
-			break;
-		case 'R':
-			bit = VOPT_REPAIR;
-			break;
-		case ':':
+		if (c == ':')
 			return fail(-EINVAL, "option %s needs a value",
 				    argv[optind - 1]);
-		default:
-			return fail(-EINVAL, "unknown option %s",
-				    argv[optind - 1]);
-		}
+		p = c > 0 ? strchr(vopt_chars, c) : NULL;
+		bit = p ? 1u << (p - vopt_chars) : 0;
 		if (!(allowed & bit))
 			return fail(-EINVAL, "unknown option %s",
 				    argv[optind - 1]);
@@ -234,6 +192,128 @@ static int parse_new(const char *s, const struct cvol_ctl_name *n,
 	return 0;
 }
 
+/* ---- what a verb takes and prints ---- */
+
+#define VOPT_ALL 63 /* every VOPT_* bit */
+#define ARG_POOL 64 /* [POOL], checked */
+#define ARG_DEV 128 /* DEVICE|[POOL/]VOLUME[@SNAPSHOT], as given */
+#define ARG_VOL 256 /* [POOL/]VOLUME */
+#define ARG_SNAP 512 /* [POOL/]VOLUME@SNAPSHOT */
+#define ARG_ANY 1024 /* [POOL/]VOLUME[@SNAPSHOT] */
+#define ARG_NEW 2048 /* then NEWNAME in the same pool */
+#define ARG_ALL 4032 /* every ARG_* bit */
+#define OUT_NAME 4096 /* the result starts as the object of the name */
+#define OUT_LIST 8192 /* the result is an array, printed as a table */
+#define OUT_PATH 16384 /* human output is the "path" of the result */
+#define V_PROGRESS 32768 /* show progress while the verb runs */
+#define V_RAW 65536 /* no parsing at all: help */
+
+/**
+ * struct args_kind - the positional arguments of a kind of verb
+ * @flags: its ARG_* bits
+ * @min, @max: how many
+ * @what: their names, for "missing ..."
+ */
+static const struct args_kind {
+	unsigned int flags;
+	int min, max;
+	const char *what;
+} args_kinds[] = {
+	{ ARG_POOL, 0, 1, "pool" },
+	{ ARG_DEV, 1, 1, "device or volume" },
+	{ ARG_VOL, 1, 1, "volume name" },
+	{ ARG_ANY, 1, 1, "volume name" },
+	{ ARG_SNAP, 1, 1, "VOLUME@SNAPSHOT" },
+	{ ARG_VOL | ARG_NEW, 2, 2, "VOLUME NEWNAME" },
+	{ ARG_SNAP | ARG_NEW, 2, 2, "VOLUME@SNAPSHOT NEWNAME" },
+	{ 0, 0, 0, "" },
+};
+
+/**
+ * struct vctx - one run of a verb
+ * @o: its options and positional arguments
+ * @n: the parsed name (ARG_VOL, ARG_SNAP, ARG_ANY)
+ * @nn: the parsed NEWNAME (ARG_NEW)
+ * @pool: the pool (ARG_POOL)
+ * @out: the result, printed on success and dropped on failure
+ * @late: an error to report after the result is printed, "" if none
+ */
+struct vctx {
+	struct vopts o;
+	struct cvol_ctl_name n, nn;
+	const char *pool;
+	json_object *out;
+	char late[160];
+};
+
+/* The human output of a verb: a table or field list of view_cols[] */
+enum view {
+	VIEW_JSON, /* none: the result is printed with -j only */
+	VIEW_VOL_LIST,
+	VIEW_VOL_INFO,
+	VIEW_SNAP_LIST,
+	VIEW_DEV_LIST,
+	VIEW_DEV_SHOW,
+	VIEW_POOL_LIST,
+	VIEW_POOL_CHECK,
+	VIEW_STATUS,
+};
+
+/**
+ * struct verb - one OBJECT VERB
+ * @name: the word, matched exactly
+ * @fn: handler: 0 or a library error (-errno)
+ * @flags: VOPT_* options allowed, ARG_*, OUT_* and V_* bits
+ * @view: the table (OUT_LIST) or field list of human output; VIEW_JSON:
+ *	the result is printed with -j only (or its "path" with OUT_PATH)
+ * @usage: arguments, for help
+ */
+struct verb {
+	const char *name;
+	int (*fn)(struct vctx *c);
+	unsigned int flags;
+	enum view view;
+	const char *usage;
+};
+
+/**
+ * struct object - one OBJECT
+ * @name: the word
+ * @verbs: its verbs, NULL-name ended
+ * @verb: a top-level shortcut runs this verb of @verbs; NULL: the next
+ *	word names the verb
+ * @usage: for help
+ */
+struct object {
+	const char *name;
+	const struct verb *verbs;
+	const char *verb;
+	const char *usage;
+};
+
+/* The positional arguments after parse_verb() */
+static int parse_args(unsigned int flags, struct vctx *c)
+{
+	unsigned int nflags = 0;
+
+	if (flags & ARG_POOL) {
+		c->pool = c->o.nargs ? c->o.args[0] : CVOL_CTL_DEFAULT_POOL;
+		if (!cvol_ctl_name_valid(c->pool))
+			return fail(-EINVAL, "invalid pool name \"%s\"",
+				    c->pool);
+	}
+	if (flags & ARG_VOL)
+		nflags = CVOL_CTL_NAME_SNAP_FORBIDDEN;
+	if (flags & ARG_SNAP)
+		nflags = CVOL_CTL_NAME_SNAP_REQUIRED;
+	if ((flags & (ARG_VOL | ARG_SNAP | ARG_ANY)) &&
+	    parse_name(c->o.args[0], nflags, &c->n))
+		return 1;
+	if ((flags & ARG_NEW) && parse_new(c->o.args[1], &c->n, &c->nn))
+		return 1;
+	return 0;
+}
+
 /* ---- JSON values ---- */
 
 static json_object *js(const char *s)
@@ -251,23 +331,58 @@ static void add(json_object *o, const char *k, json_object *v)
 	json_object_object_add(o, k, v);
 }
 
+/**
+ * struct u64_field - a uint64_t member of a library struct
+ * @key: its JSON key
+ * @off: offsetof() the member
+ */
+struct u64_field {
+	const char *key;
+	size_t off;
+};
+
+#define U64_FIELD(s, f)                          \
+	{                                        \
+		.key = #f, .off = offsetof(s, f) \
+	}
+
+/* Add the @fields (NULL-key ended) of @base to @o */
+static void add_u64s(json_object *o, const void *base,
+		     const struct u64_field *fields)
+{
+	const struct u64_field *f;
+
+	for (f = fields; f->key; f++)
+		add(o, f->key,
+		    ji(*(const uint64_t *)((const char *)base + f->off)));
+}
+
+/* "pool", "name" and "snap" (only if set, unless @all_keys) */
+static void add_names(json_object *o, const char *pool, const char *vol,
+		      const char *snap, bool all_keys)
+{
+	add(o, "pool", js(pool));
+	add(o, "name", js(vol));
+	if (all_keys || *snap)
+		add(o, "snap", js(snap));
+}
+
 static json_object *name_obj(const struct cvol_ctl_name *n)
 {
 	json_object *o = json_object_new_object();
 
-	add(o, "pool", js(n->pool));
-	add(o, "name", js(n->vol));
-	if (*n->snap)
-		add(o, "snap", js(n->snap));
+	add_names(o, n->pool, n->vol, n->snap, false);
 	return o;
 }
 
-/* Print the JSON of a mutation with -j; nothing in human mode */
-static int done(json_object *o)
+/* "dev_id" and "path" of device @id */
+static void add_dev(json_object *o, uint32_t id)
 {
-	out_line(o, NULL);
-	json_object_put(o);
-	return 0;
+	char path[32];
+
+	snprintf(path, sizeof(path), "/dev/cvol%u", id);
+	add(o, "dev_id", ji(id));
+	add(o, "path", js(path));
 }
 
 static json_object *vol_obj(const struct cvol_ctl_vol *v)
@@ -278,10 +393,7 @@ static json_object *vol_obj(const struct cvol_ctl_vol *v)
 	if (*v->parent_vol)
 		snprintf(parent, sizeof(parent), "%s@%s", v->parent_vol,
 			 v->parent_snap);
-	add(o, "pool", js(v->pool));
-	add(o, "name", js(v->name));
-	if (*v->snap)
-		add(o, "snap", js(v->snap));
+	add_names(o, v->pool, v->name, v->snap, false);
 	add(o, "size", ji(v->size));
 	add(o, "object_size", ji(v->object_size));
 	add(o, "parent", js(parent));
@@ -304,125 +416,38 @@ static int vol_list_cb(void *arg, const struct cvol_ctl_vol *v)
 
 /* ---- vol ---- */
 
-static int vol_create(int argc, char **argv)
+static int vol_create(struct vctx *c)
 {
-	struct cvol_ctl_name n;
-	struct vopts o;
-	json_object *j;
-	int ret;
-
-	if (parse_verb(argc, argv, VOPT_SIZE | VOPT_OBJSIZE, 1, 1,
-		       "volume name", &o) ||
-	    parse_name(o.args[0], CVOL_CTL_NAME_SNAP_FORBIDDEN, &n) ||
-	    open_ctl())
-		return 1;
-	ret = cvol_ctl_vol_create(ctl, n.pool, n.vol, o.size, o.objsize);
-	if (ret)
-		return lib_fail(ret);
-	j = name_obj(&n);
-	add(j, "size", ji(o.size));
-	return done(j);
+	add(c->out, "size", ji(c->o.size));
+	return cvol_ctl_vol_create(ctl, c->n.pool, c->n.vol, c->o.size,
+				   c->o.objsize);
 }
 
-static int vol_list(int argc, char **argv)
+static int vol_list(struct vctx *c)
 {
-	static const struct out_col cols[] = {
-		{ "name", "NAME", OUT_STR },
-		{ "size", "SIZE", OUT_SIZE },
-		{ "object_size", "OBJSIZE", OUT_SIZE },
-		{ "snapshots", "SNAPS", OUT_NUM },
-		{ "parent", "PARENT", OUT_STR },
-		{ NULL },
-	};
-	const char *pool = CVOL_CTL_DEFAULT_POOL;
-	struct vopts o;
-	json_object *arr;
-	int ret;
-
-	if (parse_verb(argc, argv, 0, 0, 1, "pool", &o))
-		return 1;
-	if (o.nargs)
-		pool = o.args[0];
-	if (!cvol_ctl_name_valid(pool))
-		return fail(-EINVAL, "invalid pool name \"%s\"", pool);
-	if (open_ctl())
-		return 1;
-	arr = json_object_new_array();
-	ret = cvol_ctl_vol_list(ctl, pool, vol_list_cb, arr);
-	if (ret) {
-		json_object_put(arr);
-		return lib_fail(ret);
-	}
-	out_table(arr, cols);
-	json_object_put(arr);
-	return 0;
+	return cvol_ctl_vol_list(ctl, c->pool, vol_list_cb, c->out);
 }
 
-static int vol_info(int argc, char **argv)
+static int vol_info(struct vctx *c)
 {
-	static const struct out_col cols[] = {
-		{ "pool", "pool", OUT_STR },
-		{ "name", "name", OUT_STR },
-		{ "snap", "snapshot", OUT_STR },
-		{ "size", "size", OUT_SIZE },
-		{ "object_size", "object size", OUT_SIZE },
-		{ "parent", "parent", OUT_STR },
-		{ "snapshots", "snapshots", OUT_NUM },
-		{ "clones", "clones", OUT_NUM },
-		{ "protected", "protected", OUT_BOOL },
-		{ "created", "created", OUT_NUM },
-		{ "used_objects", "used objects", OUT_NUM },
-		{ NULL },
-	};
-	struct cvol_ctl_name n;
 	struct cvol_ctl_vol v;
-	struct vopts o;
-	json_object *j;
 	int ret;
 
-	if (parse_verb(argc, argv, 0, 1, 1, "volume name", &o) ||
-	    parse_name(o.args[0], 0, &n) || open_ctl())
-		return 1;
-	ret = cvol_ctl_vol_info(ctl, n.pool, n.vol, n.snap, &v);
-	if (ret)
-		return lib_fail(ret);
-	j = vol_obj(&v);
-	out_fields(j, cols);
-	json_object_put(j);
-	return 0;
+	ret = cvol_ctl_vol_info(ctl, c->n.pool, c->n.vol, c->n.snap, &v);
+	if (!ret)
+		c->out = vol_obj(&v);
+	return ret;
 }
 
-static int vol_rm(int argc, char **argv)
+static int vol_rm(struct vctx *c)
 {
-	struct cvol_ctl_name n;
-	struct vopts o;
-	int ret;
-
-	if (parse_verb(argc, argv, 0, 1, 1, "volume name", &o) ||
-	    parse_name(o.args[0], CVOL_CTL_NAME_SNAP_FORBIDDEN, &n) ||
-	    open_ctl())
-		return 1;
-	ret = cvol_ctl_vol_remove(ctl, n.pool, n.vol);
-	return ret ? lib_fail(ret) : done(name_obj(&n));
+	return cvol_ctl_vol_remove(ctl, c->n.pool, c->n.vol);
 }
 
-static int vol_rename(int argc, char **argv)
+static int vol_rename(struct vctx *c)
 {
-	struct cvol_ctl_name n, nn;
-	struct vopts o;
-	json_object *j;
-	int ret;
-
-	if (parse_verb(argc, argv, 0, 2, 2, "VOLUME NEWNAME", &o) ||
-	    parse_name(o.args[0], CVOL_CTL_NAME_SNAP_FORBIDDEN, &n) ||
-	    parse_new(o.args[1], &n, &nn) || open_ctl())
-		return 1;
-	ret = cvol_ctl_vol_rename(ctl, n.pool, n.vol, nn.vol);
-	if (ret)
-		return lib_fail(ret);
-	j = name_obj(&nn);
-	add(j, "old_name", js(n.vol));
-	return done(j);
+	add(c->out, "old_name", js(c->n.vol));
+	return cvol_ctl_vol_rename(ctl, c->n.pool, c->n.vol, c->nn.vol);
 }
 
 /*
@@ -450,185 +475,98 @@ static int grow_device(const struct cvol_ctl_name *n, uint64_t size)
 	return cvol_ctl_dev_reconfigure(ctl, id, &rc);
 }
 
-static int vol_resize(int argc, char **argv)
+static int vol_resize(struct vctx *c)
 {
-	struct cvol_ctl_name n;
-	struct vopts o;
-	json_object *j;
 	int ret;
 
-	if (parse_verb(argc, argv, VOPT_SIZE | VOPT_SHRINK, 1, 1, "volume name",
-		       &o) ||
-	    parse_name(o.args[0], CVOL_CTL_NAME_SNAP_FORBIDDEN, &n) ||
-	    open_ctl())
-		return 1;
-	ret = cvol_ctl_vol_resize(ctl, n.pool, n.vol, o.size, o.shrink);
-	if (ret)
-		return lib_fail(ret);
-	ret = grow_device(&n, o.size);
-	if (ret)
-		return lib_fail(ret);
-	j = name_obj(&n);
-	add(j, "size", ji(o.size));
-	return done(j);
+	ret = cvol_ctl_vol_resize(ctl, c->n.pool, c->n.vol, c->o.size,
+				  c->o.shrink);
+	if (!ret)
+		ret = grow_device(&c->n, c->o.size);
+	add(c->out, "size", ji(c->o.size));
+	return ret;
 }
 
-static int vol_clone(int argc, char **argv)
+static int vol_clone(struct vctx *c)
 {
-	struct cvol_ctl_name n, nn;
-	struct vopts o;
-	json_object *j;
-	int ret;
-
-	if (parse_verb(argc, argv, 0, 2, 2, "VOLUME@SNAPSHOT NEWNAME", &o) ||
-	    parse_name(o.args[0], CVOL_CTL_NAME_SNAP_REQUIRED, &n) ||
-	    parse_new(o.args[1], &n, &nn) || open_ctl())
-		return 1;
-	ret = cvol_ctl_vol_clone(ctl, n.pool, n.vol, n.snap, nn.vol);
-	if (ret)
-		return lib_fail(ret);
-	j = name_obj(&nn);
-	add(j, "parent", js(o.args[0]));
-	return done(j);
+	add(c->out, "parent", js(c->o.args[0]));
+	return cvol_ctl_vol_clone(ctl, c->n.pool, c->n.vol, c->n.snap,
+				  c->nn.vol);
 }
 
-static int vol_flatten(int argc, char **argv)
+static int vol_flatten(struct vctx *c)
 {
-	struct cvol_ctl_name n;
-	bool shown;
-	struct vopts o;
-	int ret;
-
-	if (parse_verb(argc, argv, 0, 1, 1, "volume name", &o) ||
-	    parse_name(o.args[0], CVOL_CTL_NAME_SNAP_FORBIDDEN, &n) ||
-	    open_ctl())
-		return 1;
-	progress_start(&shown);
-	ret = cvol_ctl_vol_flatten(ctl, n.pool, n.vol);
-	progress_end(shown);
-	return ret ? lib_fail(ret) : done(name_obj(&n));
+	return cvol_ctl_vol_flatten(ctl, c->n.pool, c->n.vol);
 }
 
 /* ---- snap ---- */
 
-static int snap_op(int argc, char **argv,
-		   int (*fn)(struct cvol_ctl *, const char *, const char *,
-			     const char *))
+static int snap_create(struct vctx *c)
 {
-	struct cvol_ctl_name n;
-	struct vopts o;
-	int ret;
-
-	if (parse_verb(argc, argv, 0, 1, 1, "VOLUME@SNAPSHOT", &o) ||
-	    parse_name(o.args[0], CVOL_CTL_NAME_SNAP_REQUIRED, &n) ||
-	    open_ctl())
-		return 1;
-	ret = fn(ctl, n.pool, n.vol, n.snap);
-	return ret ? lib_fail(ret) : done(name_obj(&n));
+	return cvol_ctl_snap_create(ctl, c->n.pool, c->n.vol, c->n.snap);
 }
 
-static int snap_create(int argc, char **argv)
+static int snap_rm(struct vctx *c)
 {
-	return snap_op(argc, argv, cvol_ctl_snap_create);
+	return cvol_ctl_snap_remove(ctl, c->n.pool, c->n.vol, c->n.snap);
 }
 
-static int snap_rm(int argc, char **argv)
+static int snap_rollback(struct vctx *c)
 {
-	return snap_op(argc, argv, cvol_ctl_snap_remove);
+	return cvol_ctl_snap_rollback(ctl, c->n.pool, c->n.vol, c->n.snap);
 }
 
-static int snap_rollback(int argc, char **argv)
+static int snap_list(struct vctx *c)
 {
-	return snap_op(argc, argv, cvol_ctl_snap_rollback);
-}
-
-static int snap_list(int argc, char **argv)
-{
-	static const struct out_col cols[] = {
-		{ "snap", "SNAPSHOT", OUT_STR },
-		{ "size", "SIZE", OUT_SIZE },
-		{ "clones", "CLONES", OUT_NUM },
-		{ "protected", "PROTECTED", OUT_BOOL },
-		{ "created", "CREATED", OUT_NUM },
-		{ NULL },
-	};
-	struct cvol_ctl_name n;
-	struct vopts o;
-	json_object *arr;
-	int ret;
-
-	if (parse_verb(argc, argv, 0, 1, 1, "volume name", &o) ||
-	    parse_name(o.args[0], CVOL_CTL_NAME_SNAP_FORBIDDEN, &n) ||
-	    open_ctl())
-		return 1;
-	arr = json_object_new_array();
-	ret = cvol_ctl_snap_list(ctl, n.pool, n.vol, vol_list_cb, arr);
-	if (ret) {
-		json_object_put(arr);
-		return lib_fail(ret);
-	}
-	out_table(arr, cols);
-	json_object_put(arr);
-	return 0;
+	return cvol_ctl_snap_list(ctl, c->n.pool, c->n.vol, vol_list_cb,
+				  c->out);
 }
 
 /* ---- dev ---- */
 
-static int dev_attach(int argc, char **argv)
+static int dev_attach(struct vctx *c)
 {
-	struct cvol_ctl_name n;
-	struct vopts o;
-	json_object *j;
 	uint32_t id;
-	char path[32];
 	int ret;
 
-	if (parse_verb(argc, argv, VOPT_RO, 1, 1, "volume name", &o) ||
-	    parse_name(o.args[0], 0, &n) || open_ctl())
-		return 1;
-	ret = cvol_ctl_dev_attach(ctl, n.pool, n.vol, n.snap, o.ro, &id);
+	ret = cvol_ctl_dev_attach(ctl, c->n.pool, c->n.vol, c->n.snap, c->o.ro,
+				  &id);
+	if (!ret)
+		add_dev(c->out, id);
+	return ret;
+}
+
+static int dev_detach(struct vctx *c)
+{
+	uint32_t id;
+	int ret;
+
+	ret = cvol_ctl_dev_find(ctl, c->o.args[0], &id);
+	if (!ret)
+		ret = cvol_ctl_dev_detach(ctl, id, c->o.force);
 	if (ret)
-		return lib_fail(ret);
-	snprintf(path, sizeof(path), "/dev/cvol%u", id);
-	j = name_obj(&n);
-	add(j, "dev_id", ji(id));
-	add(j, "path", js(path));
-	out_line(j, "path");
-	json_object_put(j);
+		return ret;
+	c->out = json_object_new_object();
+	add(c->out, "dev_id", ji(id));
 	return 0;
 }
 
-static int dev_detach(int argc, char **argv)
-{
-	struct vopts o;
-	json_object *j;
-	uint32_t id;
-	int ret;
+#define DEV_STAT(f) U64_FIELD(struct cvol_ctl_dev, f)
 
-	if (parse_verb(argc, argv, VOPT_FORCE, 1, 1, "device or volume", &o) ||
-	    open_ctl())
-		return 1;
-	ret = cvol_ctl_dev_find(ctl, o.args[0], &id);
-	if (!ret)
-		ret = cvol_ctl_dev_detach(ctl, id, o.force);
-	if (ret)
-		return lib_fail(ret);
-	j = json_object_new_object();
-	add(j, "dev_id", ji(id));
-	return done(j);
-}
+static const struct u64_field dev_stats[] = {
+	DEV_STAT(reads),      DEV_STAT(writes),
+	DEV_STAT(read_bytes), DEV_STAT(write_bytes),
+	DEV_STAT(flushes),    DEV_STAT(discards),
+	DEV_STAT(errors),     DEV_STAT(requeues),
+	DEV_STAT(inflight),   { NULL },
+};
 
 static json_object *dev_obj(const struct cvol_ctl_dev *d, bool stats)
 {
 	json_object *o = json_object_new_object(), *s;
-	char path[32];
 
-	snprintf(path, sizeof(path), "/dev/cvol%u", d->dev_id);
-	add(o, "dev_id", ji(d->dev_id));
-	add(o, "path", js(path));
-	add(o, "pool", js(d->pool));
-	add(o, "name", js(d->vol));
-	add(o, "snap", js(d->snap));
+	add_dev(o, d->dev_id);
+	add_names(o, d->pool, d->vol, d->snap, true);
 	add(o, "size", ji(d->size));
 	add(o, "ro", json_object_new_boolean(d->ro));
 	add(o, "state", js(cvol_ctl_state_name(d->state)));
@@ -641,15 +579,7 @@ static json_object *dev_obj(const struct cvol_ctl_dev *d, bool stats)
 	add(o, "timeout", ji(d->timeout));
 	add(o, "features", ji(d->features));
 	s = json_object_new_object();
-	add(s, "reads", ji(d->reads));
-	add(s, "writes", ji(d->writes));
-	add(s, "read_bytes", ji(d->read_bytes));
-	add(s, "write_bytes", ji(d->write_bytes));
-	add(s, "flushes", ji(d->flushes));
-	add(s, "discards", ji(d->discards));
-	add(s, "errors", ji(d->errors));
-	add(s, "requeues", ji(d->requeues));
-	add(s, "inflight", ji(d->inflight));
+	add_u64s(s, d, dev_stats);
 	add(o, "stats", s);
 	return o;
 }
@@ -660,81 +590,32 @@ static int dev_list_cb(void *arg, const struct cvol_ctl_dev *d)
 	return 0;
 }
 
-static int dev_list(int argc, char **argv)
+static int dev_list(struct vctx *c)
 {
-	static const struct out_col cols[] = {
-		{ "dev_id", "ID", OUT_NUM },
-		{ "path", "DEVICE", OUT_STR },
-		{ "pool", "POOL", OUT_STR },
-		{ "name", "VOLUME", OUT_STR },
-		{ "snap", "SNAPSHOT", OUT_STR },
-		{ "size", "SIZE", OUT_SIZE },
-		{ "ro", "RO", OUT_BOOL },
-		{ "state", "STATE", OUT_STR },
-		{ NULL },
-	};
-	struct vopts o;
-	json_object *arr;
-	int ret;
-
-	if (parse_verb(argc, argv, 0, 0, 0, "", &o) || open_ctl())
-		return 1;
-	arr = json_object_new_array();
-	ret = cvol_ctl_dev_dump(ctl, dev_list_cb, arr);
-	if (ret) {
-		json_object_put(arr);
-		return lib_fail(ret);
-	}
-	out_table(arr, cols);
-	json_object_put(arr);
-	return 0;
+	return cvol_ctl_dev_dump(ctl, dev_list_cb, c->out);
 }
 
-static int dev_show(int argc, char **argv)
+static int dev_show(struct vctx *c)
 {
-	static const struct out_col cols[] = {
-		{ "path", "device", OUT_STR },
-		{ "pool", "pool", OUT_STR },
-		{ "name", "volume", OUT_STR },
-		{ "snap", "snapshot", OUT_STR },
-		{ "size", "size", OUT_SIZE },
-		{ "ro", "read-only", OUT_BOOL },
-		{ "state", "state", OUT_STR },
-		{ "lbs", "block size", OUT_NUM },
-		{ "object_size", "object size", OUT_SIZE },
-		{ "nr_queues", "queues", OUT_NUM },
-		{ "queue_depth", "queue depth", OUT_NUM },
-		{ "timeout", "timeout", OUT_NUM },
-		{ "reads", "reads", OUT_NUM },
-		{ "writes", "writes", OUT_NUM },
-		{ "errors", "errors", OUT_NUM },
-		{ NULL },
-	};
+	static const char *const shown[] = { "reads", "writes", "errors" };
 	struct cvol_ctl_dev d;
-	struct vopts o;
-	json_object *j, *s;
+	json_object *s;
 	uint32_t id;
+	size_t i;
 	int ret;
 
-	if (parse_verb(argc, argv, 0, 1, 1, "device or volume", &o) ||
-	    open_ctl())
-		return 1;
-	ret = cvol_ctl_dev_find(ctl, o.args[0], &id);
+	ret = cvol_ctl_dev_find(ctl, c->o.args[0], &id);
 	if (!ret)
 		ret = cvol_ctl_dev_get(ctl, id, &d);
 	if (ret)
-		return lib_fail(ret);
-	j = dev_obj(&d, true);
-	if (!opt_json && json_object_object_get_ex(j, "stats", &s)) {
-		add(j, "reads",
-		    json_object_get(json_object_object_get(s, "reads")));
-		add(j, "writes",
-		    json_object_get(json_object_object_get(s, "writes")));
-		add(j, "errors",
-		    json_object_get(json_object_object_get(s, "errors")));
-	}
-	out_fields(j, cols);
-	json_object_put(j);
+		return ret;
+	c->out = dev_obj(&d, true);
+	/* the field list shows some counters next to the rest */
+	if (!opt_json && json_object_object_get_ex(c->out, "stats", &s))
+		for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+			add(c->out, shown[i],
+			    json_object_get(
+				    json_object_object_get(s, shown[i])));
 	return 0;
 }
 
@@ -749,170 +630,269 @@ static int pool_list_cb(void *arg, const char *name)
 	return 0;
 }
 
-static int pool_list(int argc, char **argv)
+static int pool_list(struct vctx *c)
 {
-	static const struct out_col cols[] = {
-		{ "name", "POOL", OUT_STR },
-		{ NULL },
-	};
-	struct vopts o;
-	json_object *arr;
-	int ret;
-
-	if (parse_verb(argc, argv, 0, 0, 0, "", &o) || open_ctl())
-		return 1;
-	arr = json_object_new_array();
-	ret = cvol_ctl_pool_list(ctl, pool_list_cb, arr);
-	if (ret) {
-		json_object_put(arr);
-		return lib_fail(ret);
-	}
-	out_table(arr, cols);
-	json_object_put(arr);
-	return 0;
+	return cvol_ctl_pool_list(ctl, pool_list_cb, c->out);
 }
 
-static int pool_check(int argc, char **argv)
+#define CHECK_COUNT(f) U64_FIELD(struct cvol_ctl_check, f)
+
+static const struct u64_field check_counts[] = {
+	CHECK_COUNT(volumes),  CHECK_COUNT(snapshots),
+	CHECK_COUNT(objects),  CHECK_COUNT(unreferenced),
+	CHECK_COUNT(dangling), CHECK_COUNT(bad_checksums),
+	CHECK_COUNT(repaired), { NULL },
+};
+
+static int pool_check(struct vctx *c)
 {
-	static const struct out_col cols[] = {
-		{ "pool", "pool", OUT_STR },
-		{ "volumes", "volumes", OUT_NUM },
-		{ "snapshots", "snapshots", OUT_NUM },
-		{ "objects", "objects", OUT_NUM },
-		{ "unreferenced", "unreferenced", OUT_NUM },
-		{ "dangling", "dangling", OUT_NUM },
-		{ "bad_checksums", "bad checksums", OUT_NUM },
-		{ "repaired", "repaired", OUT_NUM },
-		{ NULL },
-	};
-	const char *pool = CVOL_CTL_DEFAULT_POOL;
 	struct cvol_ctl_check r;
-	struct vopts o;
-	bool shown;
-	json_object *j;
 	int ret;
 
-	if (parse_verb(argc, argv, VOPT_REPAIR, 0, 1, "pool", &o))
-		return 1;
-	if (o.nargs)
-		pool = o.args[0];
-	if (!cvol_ctl_name_valid(pool))
-		return fail(-EINVAL, "invalid pool name \"%s\"", pool);
-	if (open_ctl())
-		return 1;
-	progress_start(&shown);
-	ret = cvol_ctl_pool_check(ctl, pool, o.repair, &r);
-	progress_end(shown);
+	ret = cvol_ctl_pool_check(ctl, c->pool, c->o.repair, &r);
 	if (ret)
-		return lib_fail(ret);
-	j = json_object_new_object();
-	add(j, "pool", js(pool));
-	add(j, "volumes", ji(r.volumes));
-	add(j, "snapshots", ji(r.snapshots));
-	add(j, "objects", ji(r.objects));
-	add(j, "unreferenced", ji(r.unreferenced));
-	add(j, "dangling", ji(r.dangling));
-	add(j, "bad_checksums", ji(r.bad_checksums));
-	add(j, "repaired", ji(r.repaired));
-	add(j, "clean",
+		return ret;
+	c->out = json_object_new_object();
+	add(c->out, "pool", js(c->pool));
+	add_u64s(c->out, &r, check_counts);
+	add(c->out, "clean",
 	    json_object_new_boolean(!r.dangling && !r.bad_checksums &&
 				    r.unreferenced == r.repaired));
-	out_fields(j, cols);
-	json_object_put(j);
 	if (r.dangling || r.bad_checksums || r.unreferenced > r.repaired)
-		return fail(-EUCLEAN, "pool %s has errors%s", pool,
-			    o.repair ? "" : " (run with --repair)");
+		snprintf(c->late, sizeof(c->late), "pool %s has errors%s",
+			 c->pool, c->o.repair ? "" : " (run with --repair)");
 	return 0;
 }
 
-static int status(int argc, char **argv)
+static int status(struct vctx *c)
 {
-	static const struct out_col cols[] = {
-		{ "daemon", "cvold", OUT_STR },
-		{ "pid", "pid", OUT_NUM },
-		{ "kernel_module", "kernel module", OUT_BOOL },
-		{ "devices", "devices", OUT_NUM },
-		{ NULL },
-	};
 	struct cvol_ctl_status st;
-	struct vopts o;
-	json_object *j;
 	int ret;
 
-	if (parse_verb(argc, argv, 0, 0, 0, "", &o) || open_ctl())
-		return 1;
 	ret = cvol_ctl_status(ctl, &st);
 	if (ret)
-		return lib_fail(ret);
-	j = json_object_new_object();
-	add(j, "daemon", js("running"));
-	add(j, "pid", ji((uint64_t)st.pid));
-	add(j, "kernel_module", json_object_new_boolean(st.kernel_module));
-	add(j, "devices", ji(st.devices));
-	out_fields(j, cols);
-	json_object_put(j);
+		return ret;
+	c->out = json_object_new_object();
+	add(c->out, "daemon", js("running"));
+	add(c->out, "pid", ji((uint64_t)st.pid));
+	add(c->out, "kernel_module", json_object_new_boolean(st.kernel_module));
+	add(c->out, "devices", ji(st.devices));
 	return 0;
+}
+
+/* ---- human output: the table or field list of each verb ---- */
+
+/**
+ * struct view_col - one column or field of the human output of a verb
+ * @view: the verb's view (struct verb)
+ * @col: the column
+ */
+static const struct view_col {
+	enum view view;
+	struct out_col col;
+} view_cols[] = {
+	{ VIEW_VOL_LIST, { "name", "NAME", OUT_STR } },
+	{ VIEW_VOL_LIST, { "size", "SIZE", OUT_SIZE } },
+	{ VIEW_VOL_LIST, { "object_size", "OBJSIZE", OUT_SIZE } },
+	{ VIEW_VOL_LIST, { "snapshots", "SNAPS", OUT_NUM } },
+	{ VIEW_VOL_LIST, { "parent", "PARENT", OUT_STR } },
+	{ VIEW_VOL_INFO, { "pool", "pool", OUT_STR } },
+	{ VIEW_VOL_INFO, { "name", "name", OUT_STR } },
+	{ VIEW_VOL_INFO, { "snap", "snapshot", OUT_STR } },
+	{ VIEW_VOL_INFO, { "size", "size", OUT_SIZE } },
+	{ VIEW_VOL_INFO, { "object_size", "object size", OUT_SIZE } },
+	{ VIEW_VOL_INFO, { "parent", "parent", OUT_STR } },
+	{ VIEW_VOL_INFO, { "snapshots", "snapshots", OUT_NUM } },
+	{ VIEW_VOL_INFO, { "clones", "clones", OUT_NUM } },
+	{ VIEW_VOL_INFO, { "protected", "protected", OUT_BOOL } },
+	{ VIEW_VOL_INFO, { "created", "created", OUT_NUM } },
+	{ VIEW_VOL_INFO, { "used_objects", "used objects", OUT_NUM } },
+	{ VIEW_SNAP_LIST, { "snap", "SNAPSHOT", OUT_STR } },
+	{ VIEW_SNAP_LIST, { "size", "SIZE", OUT_SIZE } },
+	{ VIEW_SNAP_LIST, { "clones", "CLONES", OUT_NUM } },
+	{ VIEW_SNAP_LIST, { "protected", "PROTECTED", OUT_BOOL } },
+	{ VIEW_SNAP_LIST, { "created", "CREATED", OUT_NUM } },
+	{ VIEW_DEV_LIST, { "dev_id", "ID", OUT_NUM } },
+	{ VIEW_DEV_LIST, { "path", "DEVICE", OUT_STR } },
+	{ VIEW_DEV_LIST, { "pool", "POOL", OUT_STR } },
+	{ VIEW_DEV_LIST, { "name", "VOLUME", OUT_STR } },
+	{ VIEW_DEV_LIST, { "snap", "SNAPSHOT", OUT_STR } },
+	{ VIEW_DEV_LIST, { "size", "SIZE", OUT_SIZE } },
+	{ VIEW_DEV_LIST, { "ro", "RO", OUT_BOOL } },
+	{ VIEW_DEV_LIST, { "state", "STATE", OUT_STR } },
+	{ VIEW_DEV_SHOW, { "path", "device", OUT_STR } },
+	{ VIEW_DEV_SHOW, { "pool", "pool", OUT_STR } },
+	{ VIEW_DEV_SHOW, { "name", "volume", OUT_STR } },
+	{ VIEW_DEV_SHOW, { "snap", "snapshot", OUT_STR } },
+	{ VIEW_DEV_SHOW, { "size", "size", OUT_SIZE } },
+	{ VIEW_DEV_SHOW, { "ro", "read-only", OUT_BOOL } },
+	{ VIEW_DEV_SHOW, { "state", "state", OUT_STR } },
+	{ VIEW_DEV_SHOW, { "lbs", "block size", OUT_NUM } },
+	{ VIEW_DEV_SHOW, { "object_size", "object size", OUT_SIZE } },
+	{ VIEW_DEV_SHOW, { "nr_queues", "queues", OUT_NUM } },
+	{ VIEW_DEV_SHOW, { "queue_depth", "queue depth", OUT_NUM } },
+	{ VIEW_DEV_SHOW, { "timeout", "timeout", OUT_NUM } },
+	{ VIEW_DEV_SHOW, { "reads", "reads", OUT_NUM } },
+	{ VIEW_DEV_SHOW, { "writes", "writes", OUT_NUM } },
+	{ VIEW_DEV_SHOW, { "errors", "errors", OUT_NUM } },
+	{ VIEW_POOL_LIST, { "name", "POOL", OUT_STR } },
+	{ VIEW_POOL_CHECK, { "pool", "pool", OUT_STR } },
+	{ VIEW_POOL_CHECK, { "volumes", "volumes", OUT_NUM } },
+	{ VIEW_POOL_CHECK, { "snapshots", "snapshots", OUT_NUM } },
+	{ VIEW_POOL_CHECK, { "objects", "objects", OUT_NUM } },
+	{ VIEW_POOL_CHECK, { "unreferenced", "unreferenced", OUT_NUM } },
+	{ VIEW_POOL_CHECK, { "dangling", "dangling", OUT_NUM } },
+	{ VIEW_POOL_CHECK, { "bad_checksums", "bad checksums", OUT_NUM } },
+	{ VIEW_POOL_CHECK, { "repaired", "repaired", OUT_NUM } },
+	{ VIEW_STATUS, { "daemon", "cvold", OUT_STR } },
+	{ VIEW_STATUS, { "pid", "pid", OUT_NUM } },
+	{ VIEW_STATUS, { "kernel_module", "kernel module", OUT_BOOL } },
+	{ VIEW_STATUS, { "devices", "devices", OUT_NUM } },
+};
+
+/* The columns of @view, in order, into @cols (NULL-key ended) */
+static void get_view(enum view view, struct out_col *cols)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(view_cols) / sizeof(view_cols[0]); i++)
+		if (view_cols[i].view == view && n < OUT_MAX_COLS)
+			cols[n++] = view_cols[i].col;
+	cols[n].key = NULL;
 }
 
 /* ---- tables and dispatch ---- */
 
-static int help_obj(int argc, char **argv);
+static int help_obj(struct vctx *c);
+static int help_top(struct vctx *c);
 
 static const struct verb vol_verbs[] = {
-	{ "create", vol_create,
-	  "[POOL/]VOLUME --size SIZE [--object-size SIZE]" },
-	{ "list", vol_list, "[POOL]" },
-	{ "info", vol_info, "[POOL/]VOLUME[@SNAPSHOT]" },
-	{ "rm", vol_rm, "[POOL/]VOLUME" },
-	{ "rename", vol_rename, "[POOL/]VOLUME NEWNAME" },
-	{ "resize", vol_resize, "[POOL/]VOLUME --size SIZE [--allow-shrink]" },
-	{ "clone", vol_clone, "[POOL/]VOLUME@SNAPSHOT NEWNAME" },
-	{ "flatten", vol_flatten, "[POOL/]VOLUME" },
-	{ "help", help_obj, "" },
+	{ "create", vol_create, ARG_VOL | OUT_NAME | VOPT_SIZE | VOPT_OBJSIZE,
+	  VIEW_JSON, "[POOL/]VOLUME --size SIZE [--object-size SIZE]" },
+	{ "list", vol_list, ARG_POOL | OUT_LIST, VIEW_VOL_LIST, "[POOL]" },
+	{ "info", vol_info, ARG_ANY, VIEW_VOL_INFO,
+	  "[POOL/]VOLUME[@SNAPSHOT]" },
+	{ "rm", vol_rm, ARG_VOL | OUT_NAME, VIEW_JSON, "[POOL/]VOLUME" },
+	{ "rename", vol_rename, ARG_VOL | ARG_NEW | OUT_NAME, VIEW_JSON,
+	  "[POOL/]VOLUME NEWNAME" },
+	{ "resize", vol_resize, ARG_VOL | OUT_NAME | VOPT_SIZE | VOPT_SHRINK,
+	  VIEW_JSON, "[POOL/]VOLUME --size SIZE [--allow-shrink]" },
+	{ "clone", vol_clone, ARG_SNAP | ARG_NEW | OUT_NAME, VIEW_JSON,
+	  "[POOL/]VOLUME@SNAPSHOT NEWNAME" },
+	{ "flatten", vol_flatten, ARG_VOL | OUT_NAME | V_PROGRESS, VIEW_JSON,
+	  "[POOL/]VOLUME" },
+	{ "help", help_obj, V_RAW, VIEW_JSON, "" },
 	{ NULL },
 };
 
 static const struct verb snap_verbs[] = {
-	{ "create", snap_create, "[POOL/]VOLUME@SNAPSHOT" },
-	{ "list", snap_list, "[POOL/]VOLUME" },
-	{ "rm", snap_rm, "[POOL/]VOLUME@SNAPSHOT" },
-	{ "rollback", snap_rollback, "[POOL/]VOLUME@SNAPSHOT" },
-	{ "help", help_obj, "" },
+	{ "create", snap_create, ARG_SNAP | OUT_NAME, VIEW_JSON,
+	  "[POOL/]VOLUME@SNAPSHOT" },
+	{ "list", snap_list, ARG_VOL | OUT_LIST, VIEW_SNAP_LIST,
+	  "[POOL/]VOLUME" },
+	{ "rm", snap_rm, ARG_SNAP | OUT_NAME, VIEW_JSON,
+	  "[POOL/]VOLUME@SNAPSHOT" },
+	{ "rollback", snap_rollback, ARG_SNAP | OUT_NAME, VIEW_JSON,
+	  "[POOL/]VOLUME@SNAPSHOT" },
+	{ "help", help_obj, V_RAW, VIEW_JSON, "" },
 	{ NULL },
 };
 
 static const struct verb dev_verbs[] = {
-	{ "attach", dev_attach, "[POOL/]VOLUME[@SNAPSHOT] [-r|--read-only]" },
-	{ "detach", dev_detach,
+	{ "attach", dev_attach, ARG_ANY | OUT_NAME | OUT_PATH | VOPT_RO,
+	  VIEW_JSON, "[POOL/]VOLUME[@SNAPSHOT] [-r|--read-only]" },
+	{ "detach", dev_detach, ARG_DEV | VOPT_FORCE, VIEW_JSON,
 	  "DEVICE|[POOL/]VOLUME[@SNAPSHOT] [-f|--force]" },
-	{ "list", dev_list, "" },
-	{ "show", dev_show, "DEVICE|[POOL/]VOLUME[@SNAPSHOT]" },
-	{ "help", help_obj, "" },
+	{ "list", dev_list, OUT_LIST, VIEW_DEV_LIST, "" },
+	{ "show", dev_show, ARG_DEV, VIEW_DEV_SHOW,
+	  "DEVICE|[POOL/]VOLUME[@SNAPSHOT]" },
+	{ "help", help_obj, V_RAW, VIEW_JSON, "" },
 	{ NULL },
 };
 
 static const struct verb pool_verbs[] = {
-	{ "list", pool_list, "" },
-	{ "check", pool_check, "[POOL] [--repair]" },
-	{ "help", help_obj, "" },
+	{ "list", pool_list, OUT_LIST, VIEW_POOL_LIST, "" },
+	{ "check", pool_check, ARG_POOL | VOPT_REPAIR | V_PROGRESS,
+	  VIEW_POOL_CHECK, "[POOL] [--repair]" },
+	{ "help", help_obj, V_RAW, VIEW_JSON, "" },
 	{ NULL },
 };
 
-static int help_top(int argc, char **argv);
+/* The verbs of the top-level words that are no OBJECT */
+static const struct verb top_verbs[] = {
+	{ "status", status, 0, VIEW_STATUS, "" },
+	{ "help", help_top, V_RAW, VIEW_JSON, "" },
+	{ NULL },
+};
 
 static const struct object objects[] = {
 	{ "vol", vol_verbs, NULL, "volumes" },
 	{ "snap", snap_verbs, NULL, "snapshots" },
 	{ "dev", dev_verbs, NULL, "block devices" },
 	{ "pool", pool_verbs, NULL, "pools" },
-	{ "status", NULL, status, "cvold and kernel module status" },
-	{ "attach", NULL, dev_attach, "same as dev attach" },
-	{ "detach", NULL, dev_detach, "same as dev detach" },
-	{ "help", NULL, help_top, "this text" },
+	{ "status", top_verbs, "status", "cvold and kernel module status" },
+	{ "attach", dev_verbs, "attach", "same as dev attach" },
+	{ "detach", dev_verbs, "detach", "same as dev detach" },
+	{ "help", top_verbs, "help", "this text" },
 	{ NULL },
 };
 
 static const struct object *cur_obj;
+
+/* The verb of @verbs named @name; the NULL-name end if none */
+static const struct verb *find_verb(const struct verb *verbs, const char *name)
+{
+	const struct verb *v;
+
+	for (v = verbs; v->name; v++)
+		if (!strcmp(v->name, name))
+			break;
+	return v;
+}
+
+/*
+ * run_verb() - parse @argv (argv[0] is the verb) as @v says, call its
+ * handler and print the result; the exit status.
+ */
+static int run_verb(const struct verb *v, int argc, char **argv)
+{
+	struct out_col cols[OUT_MAX_COLS + 1];
+	const struct args_kind *k = args_kinds;
+	struct vctx c = { .out = NULL };
+	bool shown = false;
+	int ret;
+
+	if (v->flags & V_RAW)
+		return v->fn(&c);
+	while (k->flags && k->flags != (v->flags & ARG_ALL))
+		k++;
+	if (parse_verb(argc, argv, v->flags & VOPT_ALL, k->min, k->max, k->what,
+		       &c.o) ||
+	    parse_args(v->flags, &c) || open_ctl())
+		return 1;
+	if (v->flags & OUT_LIST)
+		c.out = json_object_new_array();
+	else if (v->flags & OUT_NAME)
+		c.out = name_obj(v->flags & ARG_NEW ? &c.nn : &c.n);
+	if (v->flags & V_PROGRESS)
+		progress_start(&shown);
+	ret = v->fn(&c);
+	if (v->flags & V_PROGRESS)
+		progress_end(shown);
+	if (ret) {
+		json_object_put(c.out);
+		return lib_fail(ret);
+	}
+	get_view(v->view, cols);
+	if (v->flags & OUT_LIST)
+		out_table(c.out, cols);
+	else if (v->view != VIEW_JSON)
+		out_fields(c.out, cols);
+	else
+		out_line(c.out, v->flags & OUT_PATH ? "path" : NULL);
+	json_object_put(c.out);
+	return *c.late ? fail(-EUCLEAN, "%s", c.late) : 0;
+}
 
 static void list_words(char *buf, size_t cap, const struct object *objs,
 		       const struct verb *verbs)
@@ -927,7 +907,7 @@ static void list_words(char *buf, size_t cap, const struct object *objs,
 					objs ? objs[i].name : verbs[i].name);
 }
 
-static int help_obj(int argc, char **argv)
+static int help_obj(struct vctx *c)
 {
 	const struct verb *v;
 
@@ -938,7 +918,7 @@ static int help_obj(int argc, char **argv)
 	return 0;
 }
 
-static int help_top(int argc, char **argv)
+static int help_top(struct vctx *c)
 {
 	const struct object *o;
 
@@ -979,7 +959,7 @@ int main(int argc, char **argv)
 			opt_socket = optarg;
 			break;
 		case 'h':
-			return help_top(0, NULL);
+			return help_top(NULL);
 		case ':':
 			return fail(-EINVAL, "option %s needs a value",
 				    argv[optind - 1]);
@@ -991,7 +971,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		help_top(0, NULL);
+		help_top(NULL);
 		return 1;
 	}
 	for (o = objects; o->name; o++)
@@ -1003,9 +983,10 @@ int main(int argc, char **argv)
 			    argv[optind], words);
 	}
 	cur_obj = o;
-	if (!o->verbs) {
+	if (o->verb) {
 		cur_what = o->name;
-		ret = o->fn(argc - optind, argv + optind);
+		ret = run_verb(find_verb(o->verbs, o->verb), argc - optind,
+			       argv + optind);
 		goto out;
 	}
 	list_words(words, sizeof(words), NULL, o->verbs);
@@ -1014,9 +995,7 @@ int main(int argc, char **argv)
 		ret = fail(-EINVAL, "missing verb (valid: %s)", words);
 		goto out;
 	}
-	for (v = o->verbs; v->name; v++)
-		if (!strcmp(v->name, argv[optind + 1]))
-			break;
+	v = find_verb(o->verbs, argv[optind + 1]);
 	if (!v->name) {
 		cur_what = o->name;
 		ret = fail(-EINVAL, "unknown verb \"%s\" (valid: %s)",
@@ -1025,7 +1004,7 @@ int main(int argc, char **argv)
 	}
 	snprintf(what, sizeof(what), "%s %s", o->name, v->name);
 	cur_what = what;
-	ret = v->fn(argc - optind - 1, argv + optind + 1);
+	ret = run_verb(v, argc - optind - 1, argv + optind + 1);
 out:
 	cvol_ctl_close(ctl);
 	return ret ? 1 : 0;
