@@ -86,9 +86,8 @@ static int collect_ref(void *arg, uint64_t idx, uint64_t val)
 	struct check_ctx *c = arg;
 	char oid[CVOL_OID_MAX + 1];
 
-	if (val == CVOL_E_ZERO)
+	if (!cvol_entry_oid(oid, sizeof(oid), idx, val))
 		return 0;
-	cvol_data_oid(oid, sizeof(oid), val, idx);
 	return ref_add(&c->refs, oid) ?: (c->also ? ref_add(c->also, oid) : 0);
 }
 

@@ -61,6 +61,21 @@ static int check_range(struct cvol_vol *vol, uint64_t off, uint64_t len,
 	return 0;
 }
 
+/*
+ * The first piece of [@off, @off + @len) that lies in one object: that
+ * object's index in *@idx, the piece's offset in it in *@o; returns its
+ * length.
+ */
+static uint64_t cvol_piece(const struct cvol_vol *vol, uint64_t off,
+			   uint64_t len, uint64_t *idx, uint64_t *o)
+{
+	uint64_t osz = 1ull << vol->order;
+
+	*idx = off >> vol->order;
+	*o = off & (osz - 1);
+	return osz - *o < len ? osz - *o : len;
+}
+
 /* resolve @idx from chain level @from down; *owner: 0 = zeros */
 int cvol_resolve(struct cvol_vol *vol, unsigned int from, uint64_t idx,
 		 uint64_t *owner)
@@ -84,8 +99,7 @@ int cvol_resolve(struct cvol_vol *vol, unsigned int from, uint64_t idx,
 }
 
 /* the error for a data object the map names but the store has not */
-static int missing_object(struct cvol_vol *vol, const char *oid,
-			  uint64_t idx)
+static int missing_object(struct cvol_vol *vol, const char *oid, uint64_t idx)
 {
 	return cvol_seterr(-EIO,
 			   "volume '%s%s%s': object %" PRIu64
@@ -141,16 +155,13 @@ static int read_piece(struct cvol_vol *vol, uint64_t idx, void *buf,
 
 int cvol_vol_read(struct cvol_vol *vol, void *buf, uint64_t off, uint64_t len)
 {
-	uint64_t osz, idx, o, n;
+	uint64_t idx, o, n;
 	int ret;
 
 	pthread_rwlock_rdlock(&vol->quiesce);
 	ret = check_range(vol, off, len, "read");
-	osz = 1ull << vol->order;
 	while (!ret && len) {
-		idx = off >> vol->order;
-		o = off & (osz - 1);
-		n = osz - o < len ? osz - o : len;
+		n = cvol_piece(vol, off, len, &idx, &o);
 		ret = read_piece(vol, idx, buf, o, n);
 		buf = (char *)buf + n;
 		off += n;
@@ -247,6 +258,19 @@ static int own_object(struct cvol_vol *vol, uint64_t idx, bool full,
 	return 1;
 }
 
+/*
+ * After store operation @ret on object @idx that own_object() gave the
+ * head (@alloc: it did not own it before), map it: returns 1 when the
+ * head's map changed (an allocation), 0, or -errno.
+ */
+static int owned_done(struct cvol_vol *vol, uint64_t idx, uint64_t owner,
+		      int alloc, int ret)
+{
+	if (!ret)
+		ret = cvol_lmap_set(vol->pool, vol->chain[0], idx, owner);
+	return ret ? ret : alloc;
+}
+
 /* Returns 1 when the head's map changed (an allocation), 0, or -errno. */
 static int write_piece(struct cvol_vol *vol, uint64_t idx, const void *buf,
 		       uint64_t off, uint64_t len)
@@ -276,10 +300,7 @@ static int write_piece(struct cvol_vol *vol, uint64_t idx, const void *buf,
 		ret = st->ops->write_full(st->priv, oid, buf, len);
 	else
 		ret = st->ops->write(st->priv, oid, buf, len, off);
-	if (!ret)
-		ret = cvol_lmap_set(vol->pool, vol->chain[0], idx, owner);
-	if (!ret)
-		ret = alloc;
+	ret = owned_done(vol, idx, owner, alloc, ret);
 out_unlock:
 	pthread_mutex_unlock(&vol->stripe[idx % CVOL_STRIPES]);
 	return ret;
@@ -297,17 +318,14 @@ static int check_rw(struct cvol_vol *vol, const char *what)
 int cvol_vol_write(struct cvol_vol *vol, const void *buf, uint64_t off,
 		   uint64_t len, unsigned int flags)
 {
-	uint64_t osz, idx, o, n;
+	uint64_t idx, o, n;
 	bool commit = false;
 	int ret;
 
 	pthread_rwlock_rdlock(&vol->quiesce);
 	ret = check_rw(vol, "write") ?: check_range(vol, off, len, "write");
-	osz = 1ull << vol->order;
 	while (!ret && len) {
-		idx = off >> vol->order;
-		o = off & (osz - 1);
-		n = osz - o < len ? osz - o : len;
+		n = cvol_piece(vol, off, len, &idx, &o);
 		ret = write_piece(vol, idx, buf, o, n);
 		if (ret > 0) {
 			commit = true;
@@ -362,11 +380,8 @@ static int discard_piece(struct cvol_vol *vol, uint64_t idx, uint64_t off,
 		goto out_unlock;
 	alloc = ret;
 	cvol_data_oid(oid, sizeof(oid), owner, idx);
-	ret = st->ops->punch(st->priv, oid, off, len);
-	if (!ret)
-		ret = cvol_lmap_set(vol->pool, vol->chain[0], idx, owner);
-	if (!ret)
-		ret = alloc;
+	ret = owned_done(vol, idx, owner, alloc,
+			 st->ops->punch(st->priv, oid, off, len));
 out_unlock:
 	pthread_mutex_unlock(&vol->stripe[idx % CVOL_STRIPES]);
 	return ret;
@@ -374,18 +389,15 @@ out_unlock:
 
 int cvol_vol_discard(struct cvol_vol *vol, uint64_t off, uint64_t len)
 {
-	uint64_t osz, idx, o, n;
+	uint64_t idx, o, n;
 	bool commit = false;
 	int ret;
 
 	pthread_rwlock_rdlock(&vol->quiesce);
 	ret = check_rw(vol, "discard") ?: check_range(vol, off, len,
 						       "discard");
-	osz = 1ull << vol->order;
 	while (!ret && len) {
-		idx = off >> vol->order;
-		o = off & (osz - 1);
-		n = osz - o < len ? osz - o : len;
+		n = cvol_piece(vol, off, len, &idx, &o);
 		ret = discard_piece(vol, idx, o, n);
 		if (ret > 0) {
 			commit = true;

@@ -94,6 +94,11 @@ int cvol_lmap_set(struct cvol_pool *pool, struct cvol_lmap *lm, uint64_t idx,
 		  uint64_t val);
 /* write every dirty chunk (durable on return); no data flush */
 int cvol_lmap_commit(struct cvol_pool *pool, struct cvol_lmap *lm);
+/*
+ * cvol_entry_oid() - the data object that map entry @val (not ABSENT) of
+ * index @idx names, in @oid; false for a whiteout (ZERO), which names none
+ */
+bool cvol_entry_oid(char *oid, size_t cap, uint64_t idx, uint64_t val);
 /* call @cb for every non-absent entry stored for layer @id */
 typedef int (*cvol_entry_cb)(void *arg, uint64_t idx, uint64_t val);
 int cvol_lmap_walk(struct cvol_pool *pool, struct cvol_lmap *lm,

@@ -56,6 +56,14 @@ out_unlock:
 	return lm;
 }
 
+bool cvol_entry_oid(char *oid, size_t cap, uint64_t idx, uint64_t val)
+{
+	if (val == CVOL_E_ZERO)
+		return false;
+	cvol_data_oid(oid, cap, val, idx);
+	return true;
+}
+
 struct cvol_lmap *cvol_lmap_fresh(uint64_t id)
 {
 	struct cvol_lmap *lm = calloc(1, sizeof(*lm));

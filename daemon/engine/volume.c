@@ -275,10 +275,8 @@ static int destroy_entry(void *arg, uint64_t idx, uint64_t val)
 	struct destroy_ctx *d = arg;
 	char oid[CVOL_OID_MAX + 1];
 
-	if (val == CVOL_E_ZERO)
-		return 0;
-	cvol_data_oid(oid, sizeof(oid), val, idx);
-	d->pool->st->ops->remove(d->pool->st->priv, oid);
+	if (cvol_entry_oid(oid, sizeof(oid), idx, val))
+		d->pool->st->ops->remove(d->pool->st->priv, oid);
 	return 0;
 }
 
