@@ -404,26 +404,16 @@ static int op_vol_info(json_object *req, json_object *rep)
 	return 0;
 }
 
-static int op_vol_rename(json_object *req, json_object *rep)
-{
-	struct cvol_pool *pool;
-	const char *name, *new;
-	int ret;
-
-	ret = ctl_vol(req, &pool, NULL, &name);
-	if (!ret)
-		ret = ctl_str(req, "new", "volume name", NULL, true, &new);
-	return ret ? ret : cvol_vol_rename(pool, name, new);
-}
-
 /**
  * struct ctl_attached - looks for the device of a volume head
  * @pool, @vol: the volume
+ * @any_snap: a device of any of its snapshots counts too
  * @dev_id: its device, when @found
  * @found: the volume is attached
  */
 struct ctl_attached {
 	const char *pool, *vol;
+	bool any_snap;
 	uint32_t dev_id;
 	bool found;
 };
@@ -433,11 +423,38 @@ static int ctl_attached_cb(void *arg, const struct cvold_dev_info *in)
 	struct ctl_attached *a = arg;
 
 	if (!strcmp(in->pool, a->pool) && !strcmp(in->vol, a->vol) &&
-	    !in->snap[0]) {
+	    (a->any_snap || !in->snap[0])) {
 		a->dev_id = in->dev_id;
 		a->found = true;
 	}
 	return 0;
+}
+
+/*
+ * A device keeps the names it was attached with, and a restarted cvold
+ * adopts it by them: renaming an attached volume would serve the device
+ * from whatever volume takes the old name.
+ */
+static int op_vol_rename(json_object *req, json_object *rep)
+{
+	struct ctl_attached a = { .any_snap = true };
+	const char *name, *new, *pname;
+	struct cvol_pool *pool;
+	int ret;
+
+	ret = ctl_vol(req, &pool, &pname, &name);
+	if (!ret)
+		ret = ctl_str(req, "new", "volume name", NULL, true, &new);
+	if (ret)
+		return ret;
+	a.pool = pname;
+	a.vol = name;
+	ret = cvold_dev_list(ctl.d, ctl_attached_cb, &a);
+	if (!ret && a.found)
+		ret = cvol_seterr(-EBUSY,
+				  "volume '%s' is attached as /dev/cvol%u: detach it before renaming it",
+				  name, a.dev_id);
+	return ret ? ret : cvol_vol_rename(pool, name, new);
 }
 
 static int op_vol_resize(json_object *req, json_object *rep)

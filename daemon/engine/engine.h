@@ -66,6 +66,8 @@ void cvol_pool_close(struct cvol_pool *pool);
 int cvol_vol_create(struct cvol_pool *pool, const char *name, uint64_t size,
 		    unsigned int order);
 int cvol_vol_remove(struct cvol_pool *pool, const char *name);
+/* -EBUSY while the volume (head or a snapshot) is open in this process or
+ * its head is open for writing elsewhere: users hold volumes by name */
 int cvol_vol_rename(struct cvol_pool *pool, const char *from, const char *to);
 int cvol_vol_list(struct cvol_pool *pool, cvol_name_cb cb, void *arg);
 int cvol_vol_info(struct cvol_pool *pool, const char *name, const char *snap,

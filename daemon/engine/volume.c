@@ -517,11 +517,31 @@ out_unlock:
 	return ret;
 }
 
+/*
+ * -EBUSY unless no one has volume @v open, here or (a writer) elsewhere;
+ * on success the caller holds the volume's lock @lockname and unlocks it.
+ */
+static int vol_unused(struct cvol_pool *pool, const struct cvol_vol_rec *v,
+		      char lockname[40])
+{
+	struct cvol_vol *o;
+
+	pthread_mutex_lock(&pool->mu);
+	for (o = pool->open; o && o->vol_id != v->id; o = o->next)
+		;
+	pthread_mutex_unlock(&pool->mu);
+	if (o)
+		return cvol_seterr(-EBUSY, "volume '%s' is open%s%s", v->name,
+				   o->snap[0] ? " as a snapshot" : "",
+				   o->rw ? " for writing" : "");
+	return cvol_vol_lock(pool, v->id, v->name, lockname, 40);
+}
+
 int cvol_vol_rename(struct cvol_pool *pool, const char *from, const char *to)
 {
 	struct cvol_vol_rec *v;
-	struct cvol_vol *o;
 	struct cvol_dir dir;
+	char lockname[40];
 	int ret, tries;
 
 	ret = cvol_check_name("volume", from) ?: cvol_check_name("volume", to);
@@ -537,17 +557,12 @@ int cvol_vol_rename(struct cvol_pool *pool, const char *from, const char *to)
 			ret = no_vol(from);
 		else if (cvol_dir_vol(&dir, to))
 			ret = cvol_seterr(-EEXIST, "volume '%s' exists", to);
+		else
+			ret = vol_unused(pool, v, lockname);
 		if (!ret) {
 			snprintf(v->name, sizeof(v->name), "%s", to);
 			ret = cvol_dir_store(pool, &dir);
-		}
-		if (!ret) {
-			pthread_mutex_lock(&pool->mu);
-			for (o = pool->open; o; o = o->next)
-				if (o->vol_id == v->id)
-					snprintf(o->name, sizeof(o->name),
-						 "%s", to);
-			pthread_mutex_unlock(&pool->mu);
+			cvol_vol_unlock(pool, lockname);
 		}
 		cvol_dir_free(&dir);
 		if (ret != -ECANCELED)

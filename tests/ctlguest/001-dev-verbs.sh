@@ -4,9 +4,9 @@
 # dev verbs in the guest: attach prints /dev/cvolN and is idempotent;
 # dev list -j matches the kernel's view (sysfs pool/volume/snapshot, size,
 # ro) and dev show; a snapshot attaches read-only; data written through
-# the device reads back after detach and re-attach; rollback while
-# attached is refused; detach by path, by cvolN and by name; exact errors
-# for unknown devices.
+# the device reads back after detach and re-attach; rollback and rename
+# while attached (head or snapshot) are refused; detach by path, by cvolN
+# and by name; exact errors for unknown devices.
 . "$CVOL_TOP/tests/common.sh"
 . "$CVOL_TOP/tests/ctlguest/lib.sh"
 ctlg_setup
@@ -64,10 +64,15 @@ cvol_expect_eq "dev show -j" "$(ctl_json '(j["dev_id"], j["ro"], j["nr_queues"] 
 
 # rollback while attached is refused
 ctl_err_is "cvolctl: snap rollback: volume vm1 is in use (detach it first)" snap rollback vm1@s1
+# so is a rename: the device (and a restarted cvold) knows the volume by name
+ctl_err_is "cvolctl: vol rename: volume 'vm1' is attached as $dev: detach it before renaming it" \
+	vol rename vm1 vm1-old
 
 # detach: by path, by name, by cvolN; errors
 ctl_ok detach "$dev"
 [ -e "/sys/block/cvol$n" ] && cvol_fail "cvol$n still exists after detach"
+ctl_err_is "cvolctl: vol rename: volume 'vm1' is attached as $sdev: detach it before renaming it" \
+	vol rename vm1 vm1-old
 ctl_err_is "cvolctl: detach: default/vm1 is not attached" detach vm1
 ctl_err_is "cvolctl: dev detach: cvol999: no such device" dev detach /dev/cvol999
 ctl_ok -j detach vm1@s1

@@ -2,7 +2,8 @@
 /* cvol-lane: host */
 /* One writer per head: a second read-write open (from another pool
  * instance, as another daemon would) gets -EBUSY naming the holder;
- * read-only opens and snapshots still open; the lock drops on close. */
+ * read-only opens and snapshots still open; renaming the volume from the
+ * other instance is refused the same way; the lock drops on close. */
 #include "testlib.h"
 
 int main(void)
@@ -22,6 +23,8 @@ int main(void)
 	      "volume 'v' is open for writing by");
 	if (!strstr(cvol_errmsg(), holder))
 		T_FAIL("holder not named: %s", cvol_errmsg());
+	T_ERR(cvol_vol_rename(b, "v", "renamed"), -EBUSY,
+	      "volume 'v' is open for writing by");
 	T_OK(cvol_vol_open(b, "v", NULL, CVOL_OPEN_RDONLY, &w));
 	T_OK(cvol_vol_close(w));
 	T_OK(cvol_vol_close(v));

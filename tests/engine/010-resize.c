@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Grow keeps data and reads zeros beyond the old end; shrink is refused
  * unless allowed, and a shrunk then regrown volume reads zeros in the
- * cut-off part, also over a snapshot; rename, list, remove and key/value
+ * cut-off part, also over a snapshot; rename (refused while the volume
+ * is open, as head or snapshot), list, remove and key/value
  * metadata. */
 #include "testlib.h"
 
@@ -49,6 +50,15 @@ int main(void)
 	T_OK(cvol_vol_meta_set(pool, "v", "owner", NULL));
 	T_ERR(cvol_vol_meta_get(pool, "v", "owner", val, sizeof(val)),
 	      -ENOENT, "has no metadata key 'owner'");
+	/* an open volume keeps its name: users (devices) hold it by name */
+	T_OK(cvol_vol_open(pool, "v", NULL, 0, &v));
+	T_ERR(cvol_vol_rename(pool, "v", "w"), -EBUSY,
+	      "volume 'v' is open for writing");
+	T_OK(cvol_vol_close(v));
+	T_OK(cvol_vol_open(pool, "v", "s", 0, &v));
+	T_ERR(cvol_vol_rename(pool, "v", "w"), -EBUSY,
+	      "volume 'v' is open as a snapshot");
+	T_OK(cvol_vol_close(v));
 	T_OK(cvol_vol_rename(pool, "v", "w"));
 	T_ERR(cvol_vol_info(pool, "v", NULL, &info), -ENOENT,
 	      "no volume 'v'");
