@@ -11,7 +11,12 @@
  * Repair removes unreferenced objects only, and only those no open head
  * of this process or of another writer may still be about to reference
  * (objects of heads locked by a writer are left alone).  It never
- * removes anything a map points to.
+ * removes anything a map points to, nor anything of a layer created after
+ * the check read the directory (another process or host may be filling
+ * it), and it holds the lock of every head it found unused until it is
+ * done, so no writer can start on one meanwhile.  If any map chunk or
+ * header cannot be read, the references it held are unknown: repair
+ * then removes nothing and fails with -EILSEQ.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -74,6 +79,9 @@ struct check_ctx {
 	bool repair;
 	uint64_t *busy; /* layers a writer holds: leave their objects */
 	size_t nbusy;
+	char (*locks)[40]; /* repair: head locks held until the end */
+	size_t nlocks;
+	uint64_t first_new; /* ids from here on came after the check began */
 };
 
 static int collect_obj(void *arg, const char *oid)
@@ -184,6 +192,7 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 		goto out_unlock;
 	}
 	c.dir = &dir;
+	c.first_new = dir.next_id;
 	rep->volumes = dir.nvols;
 	/* what a newer cvol wrote is not this one's to repair */
 	if (repair) {
@@ -192,7 +201,8 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 			goto out_free;
 	}
 	c.busy = calloc(dir.nlayers + 1, sizeof(*c.busy));
-	if (!c.busy) {
+	c.locks = calloc(dir.nlayers + 1, sizeof(*c.locks));
+	if (!c.busy || !c.locks) {
 		ret = cvol_seterr(-ENOMEM, "out of memory");
 		goto out_free;
 	}
@@ -217,6 +227,9 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 			else if (cvol_vol_lock(pool, l->vol_id, vr->name,
 					       lockname, sizeof(lockname)))
 				c.busy[c.nbusy++] = l->id;
+			else if (repair)
+				memcpy(c.locks[c.nlocks++], lockname,
+				       sizeof(lockname));
 			else
 				cvol_vol_unlock(pool, lockname);
 		}
@@ -276,15 +289,25 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 		} else {
 			continue; /* not ours */
 		}
-		if (!garbage)
+		/* a layer younger than our directory copy is not ours */
+		if (!garbage || layer >= c.first_new)
 			continue;
 		rep->unreferenced++;
-		if (repair && st->ops->remove(st->priv, oid) == 0)
+		if (repair && !rep->bad_checksums &&
+		    st->ops->remove(st->priv, oid) == 0)
 			rep->repaired++;
 	}
+	if (repair && rep->bad_checksums)
+		ret = cvol_seterr(-EILSEQ,
+				  "repair refused: %" PRIu64
+				  " map chunks or headers failed verification, so what they reference is unknown; nothing was removed",
+				  rep->bad_checksums);
 	if (progress)
 		progress(arg, dir.nlayers, dir.nlayers);
 out_free:
+	for (k = 0; k < c.nlocks; k++)
+		cvol_vol_unlock(pool, c.locks[k]);
+	free(c.locks);
 	free(c.busy);
 	ref_free(&again);
 	ref_free(&c.busy_refs);

@@ -28,9 +28,15 @@ int main(void)
 	cvol_pool_close(pool);
 
 	T_OK(cvol_store_open(&conf, &st));
-	T_OK(st->ops->write(st->priv, "d.00000000000000ff.000000000000", buf,
+	/*
+	 * id 1 is the volume's record id, never a layer: objects of a
+	 * layer the directory does not know (ids at or past the
+	 * directory's next id belong to layers created after the check
+	 * began, and are left alone)
+	 */
+	T_OK(st->ops->write(st->priv, "d.0000000000000001.000000000000", buf,
 			    4096, 0));
-	T_OK(st->ops->meta_cas(st->priv, "m.00000000000000ff.00000000", chunk,
+	T_OK(st->ops->meta_cas(st->priv, "m.0000000000000001.00000000", chunk,
 			       sizeof(chunk), 0, &ver));
 	T_OK(st->ops->flush(st->priv));
 	cvol_store_close(st);
