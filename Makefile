@@ -18,7 +18,10 @@ KVER := $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/g
 CC ?= gcc
 CFLAGS ?= -O2 -g
 WFLAGS := -Wall -Wextra -Werror -Wno-unused-parameter
-CVOL_CPPFLAGS := -D_GNU_SOURCE -Ikernel/include/uapi -Idaemon -Ilibctl/include
+# the release every binary reports with --version
+CVOL_VERSION := 0.1
+CVOL_CPPFLAGS := -D_GNU_SOURCE -DCVOL_VERSION='"$(CVOL_VERSION)"' \
+	-Ikernel/include/uapi -Idaemon -Ilibctl/include
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 PKG_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 json-c 2>/dev/null)

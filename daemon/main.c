@@ -4,8 +4,10 @@
  * operations on a unix socket.
  *
  * cvold [--foreground] [--store-root DIR] [--socket PATH] [--config FILE]
+ * cvold --help | --version
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <pthread.h>
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,11 +35,13 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: cvold [--foreground] [--store-root DIR] [--socket PATH] [--config FILE]\n"
+		"       cvold --help | --version\n"
 		"  --foreground     stay attached to the terminal, log to stderr\n"
 		"  --store-root DIR pools live in DIR/<pool> (default /var/lib/cvol)\n"
 		"  --socket PATH    control socket (default /run/cvol/cvold.sock)\n"
 		"  --config FILE    configuration file (default " CVOLD_CONFIG "\n"
-		"                   when it exists; \"\" for none)\n");
+		"                   when it exists; \"\" for none)\n"
+		"One cvold serves a socket: a second exits 1 (lock SOCKET.lock).\n");
 }
 
 static int mkdir_parent(const char *path)
@@ -53,6 +58,41 @@ static int mkdir_parent(const char *path)
 	return ret;
 }
 
+/*
+ * Take SOCKET.lock, held (flock) for the life of the process: a second
+ * cvold on the same socket stops here, before it touches the socket or
+ * any device.  Returns the lock's descriptor, or -1 with a message.
+ */
+static int single_instance(const char *sock)
+{
+	char path[4096], pid[32] = "";
+	ssize_t n;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s.lock", sock) >= (int)sizeof(path)) {
+		fprintf(stderr, "cvold: socket path too long: %s\n", sock);
+		return -1;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "cvold: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!flock(fd, LOCK_EX | LOCK_NB))
+		return fd;
+	if (errno == EWOULDBLOCK) {
+		n = pread(fd, pid, sizeof(pid) - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		fprintf(stderr, "cvold: already running (pid %s) on %s\n",
+			*pid ? pid : "?", sock);
+	} else {
+		fprintf(stderr, "cvold: lock %s: %s\n", path, strerror(errno));
+	}
+	close(fd);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -61,6 +101,7 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = "/run/cvol/cvold.sock", *config = NULL;
@@ -68,9 +109,9 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_sigusr1 };
 	bool foreground = false;
 	sigset_t set;
-	int c, sig, ret;
+	int c, sig, ret, lock_fd;
 
-	while ((c = getopt_long(argc, argv, "fr:s:c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fr:s:c:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			foreground = true;
@@ -86,6 +127,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("cvold %s\n", CVOL_VERSION);
 			return 0;
 		default:
 			usage(stderr);
@@ -121,10 +165,16 @@ int main(int argc, char **argv)
 			strerror(-ret));
 		return 1;
 	}
+	lock_fd = single_instance(sock);
+	if (lock_fd < 0)
+		return 1;
 	if (!foreground && daemon(0, 1)) {
 		fprintf(stderr, "cvold: daemon: %s\n", strerror(errno));
 		return 1;
 	}
+	/* the daemon's own pid, for the next one's message */
+	if (ftruncate(lock_fd, 0) == 0)
+		dprintf(lock_fd, "%d\n", (int)getpid());
 	pthread_mutex_init(&d.lock, NULL);
 
 	/* SIGUSR1 interrupts queue threads (no SA_RESTART); the main thread

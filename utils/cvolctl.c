@@ -922,7 +922,8 @@ static int help_top(struct vctx *c)
 {
 	const struct object *o;
 
-	printf("usage: cvolctl [-j|--json] [-p|--pretty] [-s|--socket PATH] OBJECT VERB [ARGS]\n\n");
+	printf("usage: cvolctl [-j|--json] [-p|--pretty] [-s|--socket PATH] OBJECT VERB [ARGS]\n");
+	printf("       cvolctl -h|--help | -V|--version\n\n");
 	printf("Names are [POOL/]VOLUME[@SNAPSHOT]; the default pool is \"default\".\n");
 	printf("Sizes take K, M, G or T suffixes (powers of 1024).\n\nobjects:\n");
 	for (o = objects; o->name; o++)
@@ -938,6 +939,7 @@ int main(int argc, char **argv)
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char what[64];
@@ -947,7 +949,7 @@ int main(int argc, char **argv)
 	int c, ret;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:jps:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jps:hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opt_json = true;
@@ -960,13 +962,16 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			return help_top(NULL);
+		case 'V':
+			printf("cvolctl %s\n", CVOL_VERSION);
+			return 0;
 		case ':':
 			return fail(-EINVAL, "option %s needs a value",
 				    argv[optind - 1]);
 		default:
 			return fail(
 				-EINVAL,
-				"unknown option %s (valid: -j, -p, -s PATH, -h)",
+				"unknown option %s (valid: -j, -p, -s PATH, -h, -V)",
 				argv[optind - 1]);
 		}
 	}

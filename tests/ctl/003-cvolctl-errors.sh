@@ -15,7 +15,7 @@ ctl_err_is 'cvolctl: unknown object "volume" (valid: vol, snap, dev, pool, statu
 ctl_err_is 'cvolctl: vol: unknown verb "crate" (valid: create, list, info, rm, rename, resize, clone, flatten, help)' vol crate x
 ctl_err_is 'cvolctl: snap: unknown verb "delete" (valid: create, list, rm, rollback, help)' snap delete v@s
 ctl_err_is 'cvolctl: dev: missing verb (valid: attach, detach, list, show, help)' dev
-ctl_err_is 'cvolctl: unknown option --bogus (valid: -j, -p, -s PATH, -h)' --bogus vol list
+ctl_err_is 'cvolctl: unknown option --bogus (valid: -j, -p, -s PATH, -h, -V)' --bogus vol list
 ctl_err_is 'cvolctl: vol create: unknown option --read-only' vol create v --size 1G --read-only
 ctl_err_is 'cvolctl: vol create: option --size needs a value' vol create v --size
 ctl_err_is 'cvolctl: vol create: --size SIZE is required' vol create v
