@@ -739,29 +739,66 @@ static int op_status(json_object *req, json_object *rep)
 	return 0;
 }
 
+/**
+ * struct ctl_op - one operation of the protocol
+ * @name: its "op"
+ * @fn: the handler
+ * @fields: the request fields it takes besides "op" and "progress",
+ *	space-separated: any other field is refused before @fn runs (a
+ *	misspelt "readonly" must not attach read-write)
+ */
 static const struct ctl_op {
 	const char *name;
 	int (*fn)(json_object *req, json_object *rep);
+	const char *fields;
 } ctl_ops[] = {
-	{ "vol.create", op_vol_create },
-	{ "vol.remove", op_vol_remove },
-	{ "vol.list", op_vol_list },
-	{ "vol.info", op_vol_info },
-	{ "vol.rename", op_vol_rename },
-	{ "vol.resize", op_vol_resize },
-	{ "vol.clone", op_vol_clone },
-	{ "vol.flatten", op_vol_flatten },
-	{ "snap.create", op_snap_create },
-	{ "snap.remove", op_snap_remove },
-	{ "snap.list", op_snap_list },
-	{ "snap.rollback", op_snap_rollback },
-	{ "dev.attach", op_dev_attach },
-	{ "dev.detach", op_dev_detach },
-	{ "dev.list", op_dev_list },
-	{ "pool.list", op_pool_list },
-	{ "pool.check", op_pool_check },
-	{ "status", op_status },
+	{ "vol.create", op_vol_create, "pool name size order" },
+	{ "vol.remove", op_vol_remove, "pool name" },
+	{ "vol.list", op_vol_list, "pool" },
+	{ "vol.info", op_vol_info, "pool name snap" },
+	{ "vol.rename", op_vol_rename, "pool name new" },
+	{ "vol.resize", op_vol_resize, "pool name size allow_shrink" },
+	{ "vol.clone", op_vol_clone, "pool name snap new" },
+	{ "vol.flatten", op_vol_flatten, "pool name" },
+	{ "snap.create", op_snap_create, "pool name snap" },
+	{ "snap.remove", op_snap_remove, "pool name snap" },
+	{ "snap.list", op_snap_list, "pool name" },
+	{ "snap.rollback", op_snap_rollback, "pool name snap" },
+	{ "dev.attach", op_dev_attach, "pool name snap ro" },
+	{ "dev.detach", op_dev_detach, "dev_id force" },
+	{ "dev.list", op_dev_list, "" },
+	{ "pool.list", op_pool_list, "" },
+	{ "pool.check", op_pool_check, "pool repair" },
+	{ "status", op_status, "" },
 };
+
+/* @key is one of the space-separated words of @fields */
+static bool ctl_has_field(const char *fields, const char *key)
+{
+	size_t n = strlen(key);
+	const char *f;
+
+	for (f = fields; *f; f += strcspn(f, " "), f += *f == ' ')
+		if (!strncmp(f, key, n) && (f[n] == ' ' || !f[n]))
+			return true;
+	return false;
+}
+
+/* -EINVAL naming the first field of @req that @op does not take */
+static int ctl_check_fields(json_object *req, const struct ctl_op *op)
+{
+	json_object_object_foreach(req, key, val)
+	{
+		(void)val;
+		if (strcmp(key, "op") && strcmp(key, "progress") &&
+		    !ctl_has_field(op->fields, key))
+			return cvol_seterr(-EINVAL,
+					   "%s: unknown field \"%.64s\" (valid: %s%sprogress)",
+					   op->name, key, op->fields,
+					   *op->fields ? " " : "");
+	}
+	return 0;
+}
 
 /* ------------------------------------------------------------------ */
 /* Dispatch and transport                                              */
@@ -829,7 +866,8 @@ static json_object *ctl_handle(int fd, const char *line, size_t len)
 	rep = json_object_new_object();
 	ctl_add(rep, "ok", json_object_new_boolean(true));
 	cvol_clearerr();
-	if (ctl_bool(req, "progress", &progress)) {
+	if (ctl_check_fields(req, &ctl_ops[i]) ||
+	    ctl_bool(req, "progress", &progress)) {
 		json_object_put(rep);
 		rep = ctl_error_reply(-EINVAL, cvol_errmsg());
 		json_object_put(req);

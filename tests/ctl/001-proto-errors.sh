@@ -3,7 +3,8 @@
 #
 # The control socket (daemon/ctlsock.c, under stubd) answers every bad
 # request with the exact errno and message and keeps serving: invalid
-# JSON, non-objects, missing or unknown op, missing and mistyped fields,
+# JSON, non-objects, missing or unknown op, missing, mistyped and unknown
+# fields (refused before the operation runs),
 # invalid names, bad sizes, an over-long line (EMSGSIZE, connection
 # closed), several requests on one connection.  The socket is 0600 in a
 # 0700 directory.
@@ -41,6 +42,10 @@ cases = [
      {"ok": False, "errno": 22, "error": "field \"ro\" must be a boolean"}),
     ('{"op": "dev.attach", "name": "v"}',
      {"ok": False, "errno": 19, "error": "cvol kernel module not loaded (modprobe cvol)"}),
+    ('{"op": "dev.attach", "name": "v", "readonly": true}',
+     {"ok": False, "errno": 22, "error": "dev.attach: unknown field \"readonly\" (valid: pool name snap ro progress)"}),
+    ('{"op": "status", "verbose": 1}',
+     {"ok": False, "errno": 22, "error": "status: unknown field \"verbose\" (valid: progress)"}),
     ('{"op": "dev.detach"}', {"ok": False, "errno": 22, "error": "missing field \"dev_id\""}),
     ('{"op": "dev.detach", "dev_id": -1}', {"ok": False, "errno": 22, "error": "field \"dev_id\" must not be negative"}),
     ('{"op": "dev.detach", "dev_id": "3"}', {"ok": False, "errno": 22, "error": "field \"dev_id\" must be an integer"}),
