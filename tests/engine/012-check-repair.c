@@ -12,12 +12,12 @@ static int find_data(void *arg, const char *oid)
 
 int main(void)
 {
+	uint8_t buf[65536], got[65536], chunk[100] = { 0 };
 	struct cvol_store_conf conf;
 	struct cvol_check_report rep;
 	struct cvol_store *st;
 	struct cvol_pool *pool;
 	struct cvol_vol *v;
-	uint8_t buf[65536], got[65536], chunk[100] = { 0 };
 	char victim[64] = "";
 	uint64_t ver;
 
