@@ -19,7 +19,9 @@
  *
  * Data durability: every object written since the last flush is remembered
  * (the dirty set); flush() fdatasyncs each one and fsyncs the fan-out
- * directories in which objects were created or removed.
+ * directories in which objects were created or removed.  The first flush
+ * of an instance syncs the whole file system (syncfs): it cannot know what
+ * a dead predecessor left unsynced.
  */
 #include <dirent.h>
 #include <endian.h>
@@ -226,6 +228,13 @@ static int fstore_open(const struct cvol_store_conf *conf, void **priv)
 	for (i = 0; i < FSTORE_META_STRIPES; i++)
 		pthread_mutex_init(&fs->meta_mu[i], NULL);
 	pthread_mutex_init(&fs->mu, NULL);
+	/*
+	 * An earlier instance (a cvold that was killed) may have left
+	 * acknowledged writes in the page cache that nobody synced; this
+	 * instance's first flush must cover them, and it cannot know their
+	 * names: it syncs the whole file system once.
+	 */
+	fs->lost = true;
 	*priv = fs;
 	return 0;
 
