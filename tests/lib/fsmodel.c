@@ -60,7 +60,7 @@ struct fsm_ofd {
 	int fd;
 	struct fsm_ino *ino;
 	int flags;
-	uint64_t errseq;
+	uint64_t errseq, sb_errseq;
 	int flock; /* 0, LOCK_SH or LOCK_EX */
 	char path[256];
 };
@@ -96,6 +96,8 @@ static int fsm_fail_any;
 static void (*fsm_hook)(const char *path, void *arg);
 static void *fsm_hook_arg;
 static bool fsm_gc_off; /* while walking every inode */
+static uint64_t fsm_sb_err; /* errseq of the file system (syncfs) */
+static bool fsm_sb_err_seen;
 
 /* ---- inodes ---- */
 
@@ -263,6 +265,8 @@ static void fsm_lose_writeback(struct fsm_ino *in)
 	in->nhist = 0;
 	in->wb_err++;
 	in->err_seen = false;
+	fsm_sb_err++;
+	fsm_sb_err_seen = false;
 }
 
 static bool fsm_ino_dirty(struct fsm_ino *in)
@@ -505,6 +509,8 @@ static int fsm_new_fd(struct fsm_ino *in, int flags, const char *path)
 	o->flags = flags;
 	/* errseq_sample(): an error nobody saw is reported to new opens */
 	o->errseq = in->err_seen || !in->wb_err ? in->wb_err : in->wb_err - 1;
+	o->sb_errseq = fsm_sb_err_seen || !fsm_sb_err ? fsm_sb_err :
+							fsm_sb_err - 1;
 	snprintf(o->path, sizeof(o->path), "%s", path);
 	in->nopen++;
 	fsm_fds[fsm_nfds++] = o;
@@ -654,6 +660,8 @@ void fsmodel_reset(void)
 	fsm_space = UINT64_MAX;
 	fsm_failat = 0;
 	fsm_fail_any = 0;
+	fsm_sb_err = 0;
+	fsm_sb_err_seen = false;
 	memset(fsm_nops, 0, sizeof(fsm_nops));
 	fsm_nchanges = 0;
 	pthread_mutex_unlock(&fsm_mu);
@@ -747,6 +755,8 @@ void fsmodel_powercut(uint64_t seed)
 			fsm_maybe_free(in);
 	}
 	fsm_space = UINT64_MAX;
+	fsm_sb_err = 0;
+	fsm_sb_err_seen = false;
 	pthread_mutex_unlock(&fsm_mu);
 }
 
@@ -1087,7 +1097,7 @@ int __wrap_fdatasync(int fd)
 int __wrap_syncfs(int fd)
 {
 	struct fsm_ino *in;
-	bool ok = true;
+	struct fsm_ofd *o;
 
 	if (!fsm_is_fd(fd))
 		return __real_syncfs(fd);
@@ -1098,8 +1108,8 @@ int __wrap_syncfs(int fd)
 	if (!fsm_change())
 		FSM_RET(-EIO);
 	for (in = fsm_inos; in; in = in->next)
-		if (!in->dir && !fsm_sync_file(in))
-			ok = false;
+		if (!in->dir)
+			fsm_sync_file(in);
 	/* fsm_sync_dir() may free inodes: walk again for each directory */
 	for (;;) {
 		for (in = fsm_inos; in; in = in->next)
@@ -1109,7 +1119,14 @@ int __wrap_syncfs(int fd)
 			break;
 		fsm_sync_dir(in);
 	}
-	FSM_RET(ok ? 0 : -EIO);
+	/* errseq_check_and_advance() on the file system's errseq */
+	o = fsm_ofd(fd);
+	if (o->sb_errseq != fsm_sb_err) {
+		o->sb_errseq = fsm_sb_err;
+		fsm_sb_err_seen = true;
+		FSM_RET(-EIO);
+	}
+	FSM_RET(0);
 }
 
 int __wrap_ftruncate(int fd, off_t len)

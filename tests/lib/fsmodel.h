@@ -27,7 +27,8 @@
  *    without making them durable (reads still see them; a power cut loses
  *    them) and reports EIO once per open file description that was open
  *    or not yet opened when the error happened and did not see it (errseq);
- *    a new open after the error was seen does not see it;
+ *    a new open after the error was seen does not see it; syncfs
+ *    reports it the same way on the file system's error sequence;
  *  - OFD byte-range locks and flock locks belong to open file
  *    descriptions: they drop on close, on fsmodel_kill and on power cut.
  */
