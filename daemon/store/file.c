@@ -78,7 +78,28 @@ struct fstore {
 	bool meta_pending;
 	uint64_t meta_gen;
 	struct fstore_lock *locks;
+	/*
+	 * A sync failed: Linux marks the pages clean after a failed
+	 * writeback and reports the error once, so a retry would succeed
+	 * with the data lost.  Every later write and flush fails.
+	 */
+	int poisoned;
 };
+
+/* once a sync failed, @fs is unusable for anything but reads */
+static void fstore_poison(struct fstore *fs)
+{
+	__atomic_store_n(&fs->poisoned, 1, __ATOMIC_RELAXED);
+}
+
+static int fstore_check_poison(struct fstore *fs)
+{
+	if (!__atomic_load_n(&fs->poisoned, __ATOMIC_RELAXED))
+		return 0;
+	return cvol_seterr(-EIO,
+			   "store %s: an earlier sync failed and data may be lost; reopen it after checking the file system",
+			   fs->root);
+}
 
 /* the fan-out directory of @oid */
 static unsigned int fstore_dir(const char *oid)
@@ -351,6 +372,9 @@ static int fstore_write(void *priv, const char *oid, const void *buf,
 	bool created;
 	int fd, ret;
 
+	ret = fstore_check_poison(fs);
+	if (ret)
+		return ret;
 	fd = fstore_open_w(fs, oid, 0, &created);
 	if (fd < 0)
 		return fd;
@@ -369,6 +393,9 @@ static int fstore_write_full(void *priv, const char *oid, const void *buf,
 	bool created;
 	int fd, ret;
 
+	ret = fstore_check_poison(fs);
+	if (ret)
+		return ret;
 	fd = fstore_open_w(fs, oid, O_TRUNC, &created);
 	if (fd < 0)
 		return fd;
@@ -388,7 +415,9 @@ static int fstore_punch(void *priv, const char *oid, uint64_t off,
 	struct stat st;
 	int fd, ret;
 
-	ret = fstore_path(oid, p, sizeof(p));
+	ret = fstore_check_poison(fs);
+	if (!ret)
+		ret = fstore_path(oid, p, sizeof(p));
 	if (ret)
 		return ret;
 	fd = openat(fs->rootfd, p, O_WRONLY | O_CLOEXEC);
@@ -426,7 +455,9 @@ static int fstore_remove(void *priv, const char *oid)
 	char p[CVOL_OID_MAX + 8];
 	int ret;
 
-	ret = fstore_path(oid, p, sizeof(p));
+	ret = fstore_check_poison(fs);
+	if (!ret)
+		ret = fstore_path(oid, p, sizeof(p));
 	if (ret)
 		return ret;
 	if (unlinkat(fs->rootfd, p, 0))
@@ -462,6 +493,9 @@ static int fstore_copy(void *priv, const char *dst, const char *src)
 	loff_t done = 0;
 	ssize_t n;
 
+	ret = fstore_check_poison(fs);
+	if (ret)
+		return ret;
 	sfd = fstore_open_obj(fs, src, O_RDONLY);
 	if (sfd < 0)
 		return sfd;
@@ -626,15 +660,21 @@ static int fstore_meta_read(void *priv, const char *oid, void *buf,
 	return fstore_meta_get(priv, oid, buf, cap, len, version);
 }
 
-/* fsync fan-out directory @i (its name in @sub): 0 or -errno */
+/*
+ * fsync fan-out directory @i (its name in @sub): 0 or -errno.  A failed
+ * fsync poisons the store; failing to open the directory does not.
+ */
 static int fstore_sync_dir(struct fstore *fs, unsigned int i, char sub[8])
 {
 	int fd = fstore_open_dir(fs, i, sub), ret = 0;
 
-	if (fd < 0 || fsync(fd))
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd)) {
 		ret = -errno;
-	if (fd >= 0)
-		close(fd);
+		fstore_poison(fs);
+	}
+	close(fd);
 	return ret;
 }
 
@@ -685,7 +725,9 @@ static int fstore_meta_cas(void *priv, const char *oid, const void *buf,
 	bool pending;
 	int fd, ret;
 
-	ret = fstore_path(oid, p, sizeof(p));
+	ret = fstore_check_poison(fs);
+	if (!ret)
+		ret = fstore_path(oid, p, sizeof(p));
 	if (ret)
 		return ret;
 	ret = fstore_meta_lock(fs, oid, true);
@@ -721,8 +763,10 @@ static int fstore_meta_cas(void *priv, const char *oid, const void *buf,
 	ret = fstore_pwrite_all(fd, &v, sizeof(v), 0);
 	if (!ret)
 		ret = fstore_pwrite_all(fd, buf, len, FSTORE_META_HDR);
-	if (!ret && fsync(fd))
+	if (!ret && fsync(fd)) {
 		ret = -errno;
+		fstore_poison(fs);
+	}
 	close(fd);
 	if (!ret && renameat(fs->rootfd, tmp, fs->rootfd, p))
 		ret = -errno;
@@ -756,8 +800,11 @@ static int fstore_flush(void *priv)
 	char **dirty;
 	size_t i, n;
 	bool lost;
-	int fd, ret = 0;
+	int fd, ret;
 
+	ret = fstore_check_poison(fs);
+	if (ret)
+		return ret;
 	pthread_mutex_lock(&fs->mu);
 	dirty = fs->dirty;
 	n = fs->ndirty;
@@ -770,25 +817,33 @@ static int fstore_flush(void *priv)
 	for (i = 0; i < n; i++) {
 		if (!ret && !fstore_path(dirty[i], p, sizeof(p))) {
 			fd = openat(fs->rootfd, p, O_RDONLY | O_CLOEXEC);
-			if (fd >= 0) {
-				if (fdatasync(fd))
+			if (fd < 0 && errno != ENOENT) {
+				/* not known durable: the next flush tries */
+				ret = cvol_seterr(-errno, "open %s: %s",
+						  dirty[i], strerror(errno));
+			} else if (fd >= 0) {
+				if (fdatasync(fd)) {
 					ret = cvol_seterr(-errno,
 							  "fdatasync %s: %s",
 							  dirty[i],
 							  strerror(errno));
+					/* the pages are clean and lost now */
+					fstore_poison(fs);
+				}
 				close(fd);
 			}
 		}
-		/* not known durable: the next flush tries again */
 		if (ret)
 			fstore_mark_dirty(fs, dirty[i], false);
 		free(dirty[i]);
 	}
 	free(dirty);
 	/* objects whose names could not be kept: sync them all */
-	if (!ret && lost && syncfs(fs->rootfd))
+	if (!ret && lost && syncfs(fs->rootfd)) {
 		ret = cvol_seterr(-errno, "syncfs %s: %s", fs->root,
 				  strerror(errno));
+		fstore_poison(fs);
+	}
 	if (ret && lost) {
 		pthread_mutex_lock(&fs->mu);
 		fs->lost = true;
