@@ -79,6 +79,14 @@ struct fstore {
 	uint64_t meta_gen;
 	struct fstore_lock *locks;
 	/*
+	 * Held across a whole flush (flush_mu) and a whole directory sync
+	 * (dir_mu): a flush that finds the dirty set empty because another
+	 * flush took it must still wait for that one's syncs, which cover
+	 * writes completed before it (jbd2 waits for the running commit the
+	 * same way).
+	 */
+	pthread_mutex_t flush_mu, dir_mu;
+	/*
 	 * A sync failed: Linux marks the pages clean after a failed
 	 * writeback and reports the error once, so a retry would succeed
 	 * with the data lost.  Every later write and flush fails.
@@ -249,6 +257,8 @@ static int fstore_open(const struct cvol_store_conf *conf, void **priv)
 	for (i = 0; i < FSTORE_META_STRIPES; i++)
 		pthread_mutex_init(&fs->meta_mu[i], NULL);
 	pthread_mutex_init(&fs->mu, NULL);
+	pthread_mutex_init(&fs->flush_mu, NULL);
+	pthread_mutex_init(&fs->dir_mu, NULL);
 	/*
 	 * An earlier instance (a cvold that was killed) may have left
 	 * acknowledged writes in the page cache that nobody synced; this
@@ -691,6 +701,7 @@ static int fstore_sync_dirs(struct fstore *fs)
 	unsigned int i;
 	int ret = 0;
 
+	pthread_mutex_lock(&fs->dir_mu);
 	pthread_mutex_lock(&fs->mu);
 	memcpy(dirs, fs->dir_dirty, sizeof(dirs));
 	memset(fs->dir_dirty, 0, sizeof(fs->dir_dirty));
@@ -713,6 +724,7 @@ static int fstore_sync_dirs(struct fstore *fs)
 	if (!ret && fs->meta_gen == gen)
 		fs->meta_pending = false;
 	pthread_mutex_unlock(&fs->mu);
+	pthread_mutex_unlock(&fs->dir_mu);
 	return ret;
 }
 
@@ -793,9 +805,22 @@ out_unlock:
 	return ret;
 }
 
+static int fstore_flush_locked(struct fstore *fs);
+
 static int fstore_flush(void *priv)
 {
 	struct fstore *fs = priv;
+	int ret;
+
+	pthread_mutex_lock(&fs->flush_mu);
+	ret = fstore_flush_locked(fs);
+	pthread_mutex_unlock(&fs->flush_mu);
+	return ret;
+}
+
+/* flush() under flush_mu */
+static int fstore_flush_locked(struct fstore *fs)
+{
 	char p[CVOL_OID_MAX + 8];
 	char **dirty;
 	size_t i, n;
