@@ -13,3 +13,9 @@ $(O)/bench/engine-bench: tests/engine/bench.c $(O)/libcvolengine.a \
 	@mkdir -p $(@D)
 	$(CC) $(CVOL_CPPFLAGS) -Itests $(CFLAGS) $(WFLAGS) -o $@ $< \
 		$(TESTLIB) $(O)/libcvolengine.a -pthread $(ENGINE_LDLIBS)
+
+# Engine tests on the real file store over the fsmodel file system
+# (tests/lib/fsmodel.h): NNN-fsm-*.c, host lane only.
+FSM_ENGINE_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/engine/[0-9]*-fsm-*.c))
+$(FSM_ENGINE_TESTS): T_LDLIBS += $(FSMODEL_SAN) $(FSMODEL_WRAP)
+$(FSM_ENGINE_TESTS): $(FSMODEL_SAN) tests/lib/fsmodel.h
