@@ -396,6 +396,13 @@ static int fstore_write(void *priv, const char *oid, const void *buf,
 	return 0;
 }
 
+/*
+ * Replace the whole object: write in place, then cut to @len.  Never
+ * O_TRUNC first: a power cut can make the truncate durable without the
+ * data written after it, and the old (flushed) content would read as
+ * zeros.  This way each page is old or new and the size is the old or
+ * the new one.
+ */
 static int fstore_write_full(void *priv, const char *oid, const void *buf,
 			     size_t len)
 {
@@ -406,10 +413,12 @@ static int fstore_write_full(void *priv, const char *oid, const void *buf,
 	ret = fstore_check_poison(fs);
 	if (ret)
 		return ret;
-	fd = fstore_open_w(fs, oid, O_TRUNC, &created);
+	fd = fstore_open_w(fs, oid, 0, &created);
 	if (fd < 0)
 		return fd;
 	ret = fstore_pwrite_all(fd, buf, len, 0);
+	if (!ret && ftruncate(fd, len))
+		ret = -errno;
 	close(fd);
 	if (ret)
 		return cvol_seterr(ret, "write %s: %s", oid, strerror(-ret));
@@ -509,17 +518,18 @@ static int fstore_copy(void *priv, const char *dst, const char *src)
 	sfd = fstore_open_obj(fs, src, O_RDONLY);
 	if (sfd < 0)
 		return sfd;
-	dfd = fstore_open_w(fs, dst, O_TRUNC, &created);
+	/* no O_TRUNC, as in write_full: ftruncate below sets the size */
+	dfd = fstore_open_w(fs, dst, 0, &created);
 	if (dfd < 0) {
 		ret = dfd;
 		goto out_close_src;
 	}
-	if (ioctl(dfd, FICLONE, sfd) == 0)
-		goto out_done;
 	if (fstat(sfd, &st)) {
 		ret = cvol_seterr(-errno, "stat %s: %s", src, strerror(errno));
 		goto out_close_dst;
 	}
+	if (ioctl(dfd, FICLONE, sfd) == 0)
+		done = st.st_size; /* the size is set below all the same */
 	while (done < st.st_size) {
 		loff_t soff = done;
 
@@ -541,7 +551,6 @@ static int fstore_copy(void *priv, const char *dst, const char *src)
 				  strerror(errno));
 		goto out_close_dst;
 	}
-out_done:
 	fstore_mark_dirty(fs, dst, created);
 out_close_dst:
 	close(dfd);
