@@ -10,9 +10,35 @@
  *    repair nothing unreferenced is left;
  *  - every sector not written since the last completed flush reads back
  *    exactly as flushed; a snapshot that exists reads exactly as the
- *    volume was when it was taken, and so does a clone of it.
+ *    volume was when it was taken, and so does a clone of it;
+ *  - the interrupted write, discard or flush, done again on the recovered
+ *    volume and flushed, survives a second power cut, and so does the
+ *    rest of the volume as it was read back.
+ * 031-fsm-crash.c runs this file on the file store over fsmodel instead
+ * (CRASH_FSMODEL).
  */
 #include "testlib.h"
+
+#ifdef CRASH_FSMODEL
+#include "lib/fsmodel.h"
+#define CRASH_DRIVER "file"
+#define CRASH_PATH(p) FSMODEL_ROOT "/" p
+/* a crash point is every state-changing file system call */
+#define crash_ops(path) fsmodel_changes()
+#define crash_fail_after(path, n) fsmodel_fail_after(n)
+#define crash_cut(path, torn, seed) fsmodel_powercut((torn) ? (seed) : 0)
+#define crash_destroy(path) fsmodel_reset()
+#else
+#define CRASH_DRIVER "mem"
+#define CRASH_PATH(p) p
+/* a crash point is every store operation */
+#define crash_ops(path) cvol_store_mem_ops_count(path)
+#define crash_fail_after(path, n) cvol_store_mem_fail_after(path, n)
+#define crash_cut(path, torn, seed) \
+	cvol_store_mem_powercut(    \
+		path, (torn) ? CVOL_MEM_CUT_TORN : CVOL_MEM_CUT_LOSE, seed)
+#define crash_destroy(path) cvol_store_mem_destroy(path)
+#endif
 
 #define ORDER 16
 #define OSZ (1u << ORDER)
@@ -83,34 +109,74 @@ static int step(struct cvol_pool *pool, struct cvol_vol **vp, int i,
 	return ret;
 }
 
+/* step @i is a write, discard or flush (not a snapshot, clone, flatten) */
+static bool plain_step(int i)
+{
+	return i != 15 && i != 20 && i != 25 && i != 30 && i != 35;
+}
+
+/*
+ * Do step @i (interrupted by the power cut) again on the recovered
+ * volume, with its arguments (@rs as it was before the step), flush, cut
+ * the power once more: the volume must read back exactly as it was read
+ * after recovery with the step applied.
+ */
+static void retry(struct cvol_store_conf *conf, struct cvol_pool **pool, int i,
+		  uint64_t rs, int cut, uint64_t failat)
+{
+	static uint8_t got[SIZE];
+	struct cvol_vol *vol;
+
+	T_OK(cvol_vol_open(*pool, "v", NULL, 0, &vol));
+	T_OK(cvol_vol_read(vol, m.cur, 0, SIZE));
+	if (step(*pool, &vol, i, &rs))
+		T_FAIL("cut at op %" PRIu64 ": step %d fails after recovery",
+		       failat, i);
+	T_OK(cvol_vol_flush(vol));
+	T_OK(cvol_vol_close(vol));
+	cvol_pool_close(*pool);
+	crash_cut(conf->path, cut, failat + 1);
+
+	*pool = t_pool(conf);
+	T_OK(cvol_vol_open(*pool, "v", NULL, 0, &vol));
+	T_OK(cvol_vol_read(vol, got, 0, SIZE));
+	if (memcmp(got, m.cur, SIZE))
+		T_FAIL("cut at op %" PRIu64 " (%s): step %d done again and "
+		       "flushed is lost by a second power cut",
+		       failat, cut ? "torn" : "lost", i);
+	T_OK(cvol_vol_close(vol));
+}
+
 /* run the workload, failing from store operation @failat on (0: never);
  * returns the number of store operations it took */
 static uint64_t run(const char *path, uint64_t failat, int cut)
 {
-	struct cvol_store_conf conf = { .driver = "mem", .pool = "crash",
+	struct cvol_store_conf conf = { .driver = CRASH_DRIVER,
+					.pool = "crash",
 					.path = path };
 	struct cvol_check_report rep;
 	struct cvol_pool *pool;
 	struct cvol_vol *vol;
 	uint8_t got[SIZE];
-	uint64_t rs = 12345, ops, s;
+	uint64_t rs = 12345, rs_step = rs, ops, s;
 	int i;
 
 	memset(&m, 0, sizeof(m));
 	pool = t_pool(&conf);
 	T_OK(cvol_vol_create(pool, "v", SIZE, ORDER));
 	T_OK(cvol_vol_open(pool, "v", NULL, 0, &vol));
-	ops = cvol_store_mem_ops_count(path);
+	ops = crash_ops(path);
 	if (failat)
-		cvol_store_mem_fail_after(path, failat);
-	for (i = 0; i < NOPS; i++)
+		crash_fail_after(path, failat);
+	for (i = 0; i < NOPS; i++) {
+		rs_step = rs;
 		if (step(pool, &vol, i, &rs))
 			break;
-	ops = cvol_store_mem_ops_count(path) - ops;
+	}
+	ops = crash_ops(path) - ops;
 	cvol_vol_close(vol); /* may fail: the power is going */
 	cvol_pool_close(pool);
-	cvol_store_mem_powercut(path, cut ? CVOL_MEM_CUT_TORN :
-					    CVOL_MEM_CUT_LOSE, failat);
+	crash_cut(path, cut, failat);
 
 	pool = t_pool(&conf);
 	T_OK(cvol_pool_check(pool, true, &rep, NULL, NULL));
@@ -127,10 +193,10 @@ static uint64_t run(const char *path, uint64_t failat, int cut)
 	T_OK(cvol_vol_open(pool, "v", NULL, 0, &vol));
 	T_OK(cvol_vol_read(vol, got, 0, SIZE));
 	for (s = 0; s < SECS; s++)
-		if (!m.dirty[s] && memcmp(got + s * 512, m.durable + s * 512,
-					  512))
-			T_FAIL("cut at op %" PRIu64 " (%s): flushed sector %"
-			       PRIu64 " lost",
+		if (!m.dirty[s] &&
+		    memcmp(got + s * 512, m.durable + s * 512, 512))
+			T_FAIL("cut at op %" PRIu64
+			       " (%s): flushed sector %" PRIu64 " lost",
 			       failat, cut ? "torn" : "lost", s);
 	T_OK(cvol_vol_close(vol));
 	if (m.have_snap) {
@@ -141,8 +207,8 @@ static uint64_t run(const char *path, uint64_t failat, int cut)
 			       failat);
 		T_OK(cvol_vol_close(vol));
 		/* a clone that made it reads the snapshot, flattened or not */
-		if (cvol_vol_open(pool, "c", NULL, CVOL_OPEN_RDONLY,
-				  &vol) == 0) {
+		if (cvol_vol_open(pool, "c", NULL, CVOL_OPEN_RDONLY, &vol) ==
+		    0) {
 			T_OK(cvol_vol_read(vol, got, 0, SIZE));
 			if (memcmp(got, m.snap, SIZE))
 				T_FAIL("cut at op %" PRIu64 ": clone differs",
@@ -150,8 +216,10 @@ static uint64_t run(const char *path, uint64_t failat, int cut)
 			T_OK(cvol_vol_close(vol));
 		}
 	}
+	if (i < NOPS && plain_step(i))
+		retry(&conf, &pool, i, rs_step, cut, failat);
 	cvol_pool_close(pool);
-	cvol_store_mem_destroy(path);
+	crash_destroy(path);
 	return ops;
 }
 
@@ -160,12 +228,12 @@ int main(void)
 	uint64_t total, n;
 	int cut;
 
-	total = run("crash-0", 0, 0);
+	total = run(CRASH_PATH("crash-0"), 0, 0);
 	printf("workload: %d steps, %" PRIu64 " store operations\n", NOPS,
 	       total);
 	for (n = 1; n <= total; n++)
 		for (cut = 0; cut < 2; cut++)
-			run("crash-n", n, cut);
+			run(CRASH_PATH("crash-n"), n, cut);
 	printf("%" PRIu64 " power cuts (lost and torn) all recovered\n",
 	       2 * total);
 	return 0;
