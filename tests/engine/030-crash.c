@@ -200,7 +200,9 @@ static uint64_t run(const char *path, uint64_t failat, int cut)
 			       failat, cut ? "torn" : "lost", s);
 	T_OK(cvol_vol_close(vol));
 	if (m.have_snap) {
-		T_OK(cvol_vol_open(pool, "v", "a", 0, &vol));
+		if (cvol_vol_open(pool, "v", "a", 0, &vol))
+			T_FAIL("cut at op %" PRIu64 " (%s): snapshot lost",
+			       failat, cut ? "torn" : "lost");
 		T_OK(cvol_vol_read(vol, got, 0, SIZE));
 		if (memcmp(got, m.snap, SIZE))
 			T_FAIL("cut at op %" PRIu64 ": snapshot differs",
