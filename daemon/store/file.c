@@ -203,11 +203,43 @@ out_unlock:
 	pthread_mutex_unlock(&fs->mu);
 }
 
+/*
+ * fsync the root and each of its ancestors: the directories fstore_open()
+ * created are durable, and so are their entries.  0 or -errno (message
+ * set).
+ */
+static int fstore_sync_parents(struct fstore *fs)
+{
+	char p[PATH_MAX];
+	char *slash;
+	int fd;
+
+	snprintf(p, sizeof(p), "%s", fs->root);
+	for (;;) {
+		fd = open(p[0] ? p : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || fsync(fd)) {
+			int err = errno;
+
+			if (fd >= 0)
+				close(fd);
+			return cvol_seterr(-err, "fsync %s: %s", p[0] ? p : "/",
+					   strerror(err));
+		}
+		close(fd);
+		slash = strrchr(p, '/');
+		if (!slash || slash == p || !p[0])
+			break;
+		*slash = '\0';
+	}
+	return 0;
+}
+
 static int fstore_open(const struct cvol_store_conf *conf, void **priv)
 {
 	struct fstore *fs;
 	char def[PATH_MAX];
 	const char *path = conf->path;
+	bool made = false;
 	char sub[8];
 	int i, ret;
 
@@ -225,10 +257,13 @@ static int fstore_open(const struct cvol_store_conf *conf, void **priv)
 		if (fs->root[i] != '/')
 			continue;
 		fs->root[i] = '\0';
-		mkdir(fs->root, 0700);
+		if (!mkdir(fs->root, 0700))
+			made = true;
 		fs->root[i] = '/';
 	}
-	if (mkdir(fs->root, 0700) && errno != EEXIST) {
+	if (!mkdir(fs->root, 0700)) {
+		made = true;
+	} else if (errno != EEXIST) {
 		ret = cvol_seterr(-errno, "cannot create store root %s: %s",
 				  fs->root, strerror(errno));
 		goto out_free;
@@ -241,11 +276,19 @@ static int fstore_open(const struct cvol_store_conf *conf, void **priv)
 	}
 	for (i = 0; i < FSTORE_FANOUT; i++) {
 		snprintf(sub, sizeof(sub), "%02x", i);
-		if (mkdirat(fs->rootfd, sub, 0700) && errno != EEXIST) {
+		if (!mkdirat(fs->rootfd, sub, 0700)) {
+			made = true;
+		} else if (errno != EEXIST) {
 			ret = cvol_seterr(-errno, "cannot create %s/%s: %s",
 					  fs->root, sub, strerror(errno));
 			goto out_close_root;
 		}
+	}
+	/* what meta_cas() makes durable must not hang off lost directories */
+	if (made) {
+		ret = fstore_sync_parents(fs);
+		if (ret)
+			goto out_close_root;
 	}
 	fs->metafd = openat(fs->rootfd, ",meta.lock",
 			    O_RDWR | O_CREAT | O_CLOEXEC, 0600);
