@@ -841,16 +841,22 @@ static int fstore_meta_cas(void *priv, const char *oid, const void *buf,
 	}
 	/*
 	 * The new version is in place whatever happens now, so it is what
-	 * the caller must know.  If its directory cannot be synced, the next
-	 * meta_cas() or flush does that first and fails while it cannot.
+	 * the caller must know.  If its directory cannot be synced it is not
+	 * durable: fail (the outcome is unknown to the caller, as after a
+	 * timeout), and the next meta_cas() or flush syncs that directory
+	 * first and fails while it cannot, so metadata stays in order.
 	 */
 	*version = cur + 1;
-	if (fstore_sync_dir(fs, fstore_dir(oid), sub)) {
+	ret = fstore_sync_dir(fs, fstore_dir(oid), sub);
+	if (ret) {
 		pthread_mutex_lock(&fs->mu);
 		fs->dir_dirty[fstore_dir(oid)] = true;
 		fs->meta_pending = true;
 		fs->meta_gen++;
 		pthread_mutex_unlock(&fs->mu);
+		ret = cvol_seterr(ret,
+				  "replaced %s but cannot make it durable: fsync %s/%s: %s",
+				  oid, fs->root, sub, strerror(-ret));
 	}
 out_unlock:
 	fstore_meta_lock(fs, oid, false);
