@@ -141,6 +141,13 @@ static int fstore_path(const char *oid, char *buf, size_t cap)
 	return 0;
 }
 
+/* the path of @oid, for a change: -EIO first if the store is poisoned */
+static int fstore_change_path(struct fstore *fs, const char *oid, char *p,
+			      size_t cap)
+{
+	return fstore_check_poison(fs) ?: fstore_path(oid, p, cap);
+}
+
 /* the error of a failed @what on object @oid, from errno */
 static int fstore_objerr(const char *what, const char *oid)
 {
@@ -418,10 +425,16 @@ static int fstore_open_w(struct fstore *fs, const char *oid, int extra,
 	return fd;
 }
 
-static int fstore_write(void *priv, const char *oid, const void *buf,
-			size_t len, uint64_t off)
+/*
+ * Write @len bytes at @off into object @oid, creating it if missing; with
+ * @cut, the object ends after them.  Never O_TRUNC: a power cut can make
+ * a truncate durable without the data written after it, and the old
+ * (flushed) content would read as zeros.  Written in place and then cut,
+ * each page is old or new and the size is the old or the new one.
+ */
+static int fstore_put(struct fstore *fs, const char *oid, const void *buf,
+		      size_t len, uint64_t off, bool cut)
 {
-	struct fstore *fs = priv;
 	bool created;
 	int fd, ret;
 
@@ -432,6 +445,8 @@ static int fstore_write(void *priv, const char *oid, const void *buf,
 	if (fd < 0)
 		return fd;
 	ret = fstore_pwrite_all(fd, buf, len, off);
+	if (!ret && cut && ftruncate(fd, off + len))
+		ret = -errno;
 	close(fd);
 	if (ret)
 		return cvol_seterr(ret, "write %s: %s", oid, strerror(-ret));
@@ -439,34 +454,17 @@ static int fstore_write(void *priv, const char *oid, const void *buf,
 	return 0;
 }
 
-/*
- * Replace the whole object: write in place, then cut to @len.  Never
- * O_TRUNC first: a power cut can make the truncate durable without the
- * data written after it, and the old (flushed) content would read as
- * zeros.  This way each page is old or new and the size is the old or
- * the new one.
- */
+static int fstore_write(void *priv, const char *oid, const void *buf,
+			size_t len, uint64_t off)
+{
+	return fstore_put(priv, oid, buf, len, off, false);
+}
+
+/* Replace the whole object (see fstore_put()) */
 static int fstore_write_full(void *priv, const char *oid, const void *buf,
 			     size_t len)
 {
-	struct fstore *fs = priv;
-	bool created;
-	int fd, ret;
-
-	ret = fstore_check_poison(fs);
-	if (ret)
-		return ret;
-	fd = fstore_open_w(fs, oid, 0, &created);
-	if (fd < 0)
-		return fd;
-	ret = fstore_pwrite_all(fd, buf, len, 0);
-	if (!ret && ftruncate(fd, len))
-		ret = -errno;
-	close(fd);
-	if (ret)
-		return cvol_seterr(ret, "write %s: %s", oid, strerror(-ret));
-	fstore_mark_dirty(fs, oid, created);
-	return 0;
+	return fstore_put(priv, oid, buf, len, 0, true);
 }
 
 static int fstore_punch(void *priv, const char *oid, uint64_t off,
@@ -477,9 +475,7 @@ static int fstore_punch(void *priv, const char *oid, uint64_t off,
 	struct stat st;
 	int fd, ret;
 
-	ret = fstore_check_poison(fs);
-	if (!ret)
-		ret = fstore_path(oid, p, sizeof(p));
+	ret = fstore_change_path(fs, oid, p, sizeof(p));
 	if (ret)
 		return ret;
 	fd = openat(fs->rootfd, p, O_WRONLY | O_CLOEXEC);
@@ -517,9 +513,7 @@ static int fstore_remove(void *priv, const char *oid)
 	char p[CVOL_OID_MAX + 8];
 	int ret;
 
-	ret = fstore_check_poison(fs);
-	if (!ret)
-		ret = fstore_path(oid, p, sizeof(p));
+	ret = fstore_change_path(fs, oid, p, sizeof(p));
 	if (ret)
 		return ret;
 	if (unlinkat(fs->rootfd, p, 0))
@@ -789,9 +783,7 @@ static int fstore_meta_cas(void *priv, const char *oid, const void *buf,
 	bool pending;
 	int fd, ret;
 
-	ret = fstore_check_poison(fs);
-	if (!ret)
-		ret = fstore_path(oid, p, sizeof(p));
+	ret = fstore_change_path(fs, oid, p, sizeof(p));
 	if (ret)
 		return ret;
 	ret = fstore_meta_lock(fs, oid, true);

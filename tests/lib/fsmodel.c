@@ -361,6 +361,13 @@ static bool fsm_is_fd(int fd)
 	return fd >= FSM_FD0;
 }
 
+/*
+ * Under fsm_mu: count an operation of kind @op on @fd and return its open
+ * file description, or NULL when @fd is not open or was opened @refused
+ * (O_RDONLY for writes, O_WRONLY for reads; -1 for any mode).
+ */
+static struct fsm_ofd *fsm_op_ofd(int fd, int op, int refused);
+
 /* a path is the model's when absolute under FSMODEL_ROOT, or relative
  * to a model fd */
 static bool fsm_is_path(int dirfd, const char *path)
@@ -885,6 +892,18 @@ DIR *__real_fdopendir(int fd);
 struct dirent *__real_readdir(DIR *d);
 int __real_closedir(DIR *d);
 
+static struct fsm_ofd *fsm_op_ofd(int fd, int op, int refused)
+{
+	struct fsm_ofd *o;
+
+	pthread_mutex_lock(&fsm_mu);
+	fsm_nops[op]++;
+	o = fsm_ofd(fd);
+	if (o && refused >= 0 && (o->flags & O_ACCMODE) == refused)
+		o = NULL;
+	return o;
+}
+
 #define FSM_RET(expr)                          \
 	do {                                   \
 		long r_ = (expr);              \
@@ -989,10 +1008,8 @@ ssize_t __wrap_pread(int fd, void *buf, size_t len, off_t off)
 
 	if (!fsm_is_fd(fd))
 		return __real_pread(fd, buf, len, off);
-	pthread_mutex_lock(&fsm_mu);
-	fsm_nops[FSM_OP_READ]++;
-	o = fsm_ofd(fd);
-	if (!o || (o->flags & O_ACCMODE) == O_WRONLY)
+	o = fsm_op_ofd(fd, FSM_OP_READ, O_WRONLY);
+	if (!o)
 		FSM_RET(-EBADF);
 	if (o->ino->dir)
 		FSM_RET(-EISDIR);
@@ -1028,10 +1045,8 @@ ssize_t __wrap_pwrite(int fd, const void *buf, size_t len, off_t off)
 
 	if (!fsm_is_fd(fd))
 		return __real_pwrite(fd, buf, len, off);
-	pthread_mutex_lock(&fsm_mu);
-	fsm_nops[FSM_OP_WRITE]++;
-	o = fsm_ofd(fd);
-	if (!o || (o->flags & O_ACCMODE) == O_RDONLY)
+	o = fsm_op_ofd(fd, FSM_OP_WRITE, O_RDONLY);
+	if (!o)
 		FSM_RET(-EBADF);
 	if (off < 0)
 		FSM_RET(-EINVAL);
@@ -1135,10 +1150,8 @@ int __wrap_ftruncate(int fd, off_t len)
 
 	if (!fsm_is_fd(fd))
 		return __real_ftruncate(fd, len);
-	pthread_mutex_lock(&fsm_mu);
-	fsm_nops[FSM_OP_TRUNCATE]++;
-	o = fsm_ofd(fd);
-	if (!o || (o->flags & O_ACCMODE) == O_RDONLY)
+	o = fsm_op_ofd(fd, FSM_OP_TRUNCATE, O_RDONLY);
+	if (!o)
 		FSM_RET(-EBADF);
 	if (o->ino->dir || len < 0)
 		FSM_RET(-EINVAL);
@@ -1155,10 +1168,8 @@ int __wrap_fallocate(int fd, int mode, off_t off, off_t len)
 
 	if (!fsm_is_fd(fd))
 		return __real_fallocate(fd, mode, off, len);
-	pthread_mutex_lock(&fsm_mu);
-	fsm_nops[FSM_OP_FALLOCATE]++;
-	o = fsm_ofd(fd);
-	if (!o || (o->flags & O_ACCMODE) == O_RDONLY)
+	o = fsm_op_ofd(fd, FSM_OP_FALLOCATE, O_RDONLY);
+	if (!o)
 		FSM_RET(-EBADF);
 	in = o->ino;
 	if (in->dir || off < 0 || len <= 0)
