@@ -168,11 +168,19 @@ static void put_str(uint8_t *p, const char *s, size_t cap)
 	memcpy(p, s, n);
 }
 
+/*
+ * A NUL-terminated string of a @cap-byte field: what follows the NUL is
+ * not part of it and is not kept (so a decoded record is the same however
+ * the writer padded it, and encodes back the same).
+ */
 static int get_str(char *dst, const uint8_t *p, size_t cap)
 {
-	if (!memchr(p, '\0', cap))
+	const uint8_t *nul = memchr(p, '\0', cap);
+
+	if (!nul)
 		return -EILSEQ;
-	memcpy(dst, p, cap);
+	memset(dst, 0, cap);
+	memcpy(dst, p, nul - p);
 	return 0;
 }
 

@@ -20,6 +20,9 @@ for f in "$CVOL_TMP"/engine-*/*/cvol.dir "$CVOL_TMP"/engine-*/*/m.*; do
 	n=$((n + 1))
 done
 [ "$n" -ge 2 ] || cvol_fail "expected at least 2 seed objects, found $n"
+# inputs that once failed (tests/fuzz/seeds/): a directory whose name
+# fields carry bytes after their NUL must decode and encode back the same
+cp "$CVOL_TOP"/tests/fuzz/seeds/* "$corpus/"
 "$bin" -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10 \
 	"$corpus" >"$CVOL_TMP/fuzz.log" 2>&1
 rc=$?
