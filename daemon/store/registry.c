@@ -40,11 +40,6 @@ const struct cvol_store_ops *cvol_store_find(const char *name)
 	return NULL;
 }
 
-const struct cvol_store_ops *const *cvol_store_drivers(void)
-{
-	return cvol_store_table;
-}
-
 bool cvol_store_known(const char *name)
 {
 	return name && cvol_store_find(name);

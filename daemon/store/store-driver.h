@@ -135,8 +135,6 @@ struct cvol_store {
 /** cvol_store_find() - the driver called @name, or NULL */
 const struct cvol_store_ops *cvol_store_find(const char *name);
 
-/** cvol_store_drivers() - NULL-terminated list of built drivers */
-const struct cvol_store_ops *const *cvol_store_drivers(void);
 
 /**
  * cvol_store_register() - add a driver that is not in the registry, for

@@ -868,7 +868,6 @@ void fsmodel_set_sync_hook(void (*fn)(const char *path, void *arg), void *arg)
 /* ---- the wrapped calls ---- */
 
 int __real_openat(int dirfd, const char *path, int flags, ...);
-int __real_open(const char *path, int flags, ...);
 int __real_close(int fd);
 ssize_t __real_pread(int fd, void *buf, size_t len, off_t off);
 ssize_t __real_pwrite(int fd, const void *buf, size_t len, off_t off);
@@ -970,6 +969,7 @@ int __wrap_openat(int dirfd, const char *path, int flags, ...)
 	FSM_RET(fsm_openat(dirfd, path, flags, mode));
 }
 
+/* open(path) is openat(AT_FDCWD, path), model or not */
 int __wrap_open(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
@@ -980,10 +980,7 @@ int __wrap_open(const char *path, int flags, ...)
 		mode = va_arg(ap, mode_t);
 		va_end(ap);
 	}
-	if (!fsm_is_path(AT_FDCWD, path))
-		return __real_open(path, flags, mode);
-	pthread_mutex_lock(&fsm_mu);
-	FSM_RET(fsm_openat(AT_FDCWD, path, flags, mode));
+	return __wrap_openat(AT_FDCWD, path, flags, mode);
 }
 
 int __wrap_close(int fd)
