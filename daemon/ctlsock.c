@@ -217,7 +217,7 @@ static int ctl_pool(json_object *req, struct cvol_pool **pool,
 		/* cvol_seterr() must not read the buffer it writes */
 		snprintf(msg, sizeof(msg), "%s",
 			 *cvol_errmsg() ? cvol_errmsg() : "cannot open");
-		if (!strncmp(msg, "pool ", 5))
+		if (!strncmp(msg, "pool ", 5) || !strncmp(msg, "no pool ", 8))
 			return cvol_seterr(-ENOENT, "%s", msg);
 		return cvol_seterr(-ENOENT, "pool %s: %s", p, msg);
 	}
@@ -687,6 +687,19 @@ static int op_pool_list(json_object *req, json_object *rep)
 	return ret;
 }
 
+static int op_pool_create(json_object *req, json_object *rep)
+{
+	const char *pool;
+	int ret;
+
+	ret = ctl_str(req, "pool", "pool name", NULL, true, &pool);
+	if (!ret)
+		ret = cvold_pool_create(ctl.d, pool);
+	if (!ret)
+		ctl_add(rep, "pool", json_object_new_string(pool));
+	return ret;
+}
+
 static int op_pool_check(json_object *req, json_object *rep)
 {
 	struct cvol_check_report r = { 0 };
@@ -768,6 +781,7 @@ static const struct ctl_op {
 	{ "dev.detach", op_dev_detach, "dev_id force" },
 	{ "dev.list", op_dev_list, "" },
 	{ "pool.list", op_pool_list, "" },
+	{ "pool.create", op_pool_create, "pool" },
 	{ "pool.check", op_pool_check, "pool repair" },
 	{ "status", op_status, "" },
 };

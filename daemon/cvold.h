@@ -18,9 +18,17 @@ struct cvold; /* the daemon: pools, devices, control socket */
 
 /**
  * cvold_pool() - the open pool named @pool, opened on first use and cached
- * Return: the pool, or NULL with cvol_errmsg() set.
+ * Return: the pool, or NULL with cvol_errmsg() set ("no pool ..." when it
+ * was never created or configured: nothing is created for it).
  */
 struct cvol_pool *cvold_pool(struct cvold *d, const char *pool);
+
+/**
+ * cvold_pool_create() - create the file pool @pool under the store root
+ * and open it.  Return: 0; -EEXIST when it exists (or is configured);
+ * -errno with cvol_errmsg() set.
+ */
+int cvold_pool_create(struct cvold *d, const char *pool);
 
 /**
  * cvold_attach() - expose @pool/@vol[@snap] as /dev/cvolN

@@ -15,8 +15,14 @@
 
 #include "cvold-int.h"
 
-/* called with d->lock held */
-static int pool_get_locked(struct cvold *d, const char *name,
+/*
+ * The pool @name, opened on first use and cached.  A pool exists once it
+ * is created (@create: cvold_pool_create()) or named in the configuration
+ * file; "default" is created on first use (zero configuration).  Anything
+ * else is "no pool", and nothing is created for it.
+ * Called with d->lock held.
+ */
+static int pool_get_locked(struct cvold *d, const char *name, bool create,
 			   struct cvol_pool **out)
 {
 	struct cvol_store_conf conf = { .driver = "file", .pool = name };
@@ -36,6 +42,7 @@ static int pool_get_locked(struct cvold *d, const char *name,
 			     name) >= (int)sizeof(path))
 			return cvol_seterr(-ENAMETOOLONG, "pool path too long");
 		conf.path = path;
+		conf.existing = !create && strcmp(name, "default");
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -57,9 +64,24 @@ struct cvol_pool *cvold_pool(struct cvold *d, const char *pool)
 	struct cvol_pool *p = NULL;
 
 	pthread_mutex_lock(&d->lock);
-	pool_get_locked(d, pool, &p);
+	pool_get_locked(d, pool, false, &p);
 	pthread_mutex_unlock(&d->lock);
 	return p;
+}
+
+int cvold_pool_create(struct cvold *d, const char *pool)
+{
+	struct cvol_pool *p;
+	int ret;
+
+	pthread_mutex_lock(&d->lock);
+	ret = pool_get_locked(d, pool, false, &p);
+	if (!ret)
+		ret = cvol_seterr(-EEXIST, "pool \"%s\" exists", pool);
+	else if (ret == -ENOENT)
+		ret = pool_get_locked(d, pool, true, &p);
+	pthread_mutex_unlock(&d->lock);
+	return ret;
 }
 
 int cvold_pool_list(struct cvold *d, cvol_name_cb cb, void *arg)
@@ -120,7 +142,7 @@ static int serve_locked(struct cvold *d, const struct cvold_nl_dev *nd,
 	unsigned int i;
 	int ret;
 
-	ret = pool_get_locked(d, nd->pool, &pool);
+	ret = pool_get_locked(d, nd->pool, false, &pool);
 	if (ret)
 		return ret;
 	dev = calloc(1, sizeof(*dev));
@@ -185,7 +207,7 @@ int cvold_attach(struct cvold *d, const char *pool, const char *vol,
 			return 0;
 		}
 	}
-	ret = pool_get_locked(d, pool, &p);
+	ret = pool_get_locked(d, pool, false, &p);
 	if (ret)
 		goto out_unlock;
 	ret = cvol_vol_info(p, vol, snap, &info);

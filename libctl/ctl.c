@@ -749,6 +749,15 @@ int cvol_ctl_pool_list(struct cvol_ctl *ctl, cvol_ctl_name_cb cb, void *arg)
 	return ret;
 }
 
+int cvol_ctl_pool_create(struct cvol_ctl *ctl, const char *pool)
+{
+	json_object *args;
+	int ret;
+
+	ret = ctl_pool_args(pool, &args);
+	return ret ? ret : ctl_simple(ctl, "pool.create", args);
+}
+
 #define CTL_CHECK_COUNT(f)                                           \
 	{                                                            \
 		.key = #f, .off = offsetof(struct cvol_ctl_check, f) \

@@ -635,6 +635,17 @@ static int pool_list(struct vctx *c)
 	return cvol_ctl_pool_list(ctl, pool_list_cb, c->out);
 }
 
+static int pool_create(struct vctx *c)
+{
+	int ret = cvol_ctl_pool_create(ctl, c->pool);
+
+	if (!ret) {
+		c->out = json_object_new_object();
+		add(c->out, "pool", js(c->pool));
+	}
+	return ret;
+}
+
 #define CHECK_COUNT(f) U64_FIELD(struct cvol_ctl_check, f)
 
 static const struct u64_field check_counts[] = {
@@ -812,6 +823,7 @@ static const struct verb dev_verbs[] = {
 
 static const struct verb pool_verbs[] = {
 	{ "list", pool_list, OUT_LIST, VIEW_POOL_LIST, "" },
+	{ "create", pool_create, ARG_POOL, VIEW_JSON, "POOL" },
 	{ "check", pool_check, ARG_POOL | VOPT_REPAIR | V_PROGRESS,
 	  VIEW_POOL_CHECK, "[POOL] [--repair]" },
 	{ "help", help_obj, V_RAW, VIEW_JSON, "" },

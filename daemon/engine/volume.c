@@ -335,7 +335,10 @@ int cvol_pool_open(const struct cvol_store_conf *conf, struct cvol_pool **out)
 	ret = cvol_dir_load(pool, &dir);
 	if (ret)
 		goto out_close_store;
-	if (!dir.version) {
+	if (!dir.version && conf->existing) {
+		ret = cvol_seterr(-ENOENT, "no pool \"%s\" (the store holds none)",
+				  pool->name);
+	} else if (!dir.version) {
 		ret = cvol_dir_store(pool, &dir);
 		if (ret == -ECANCELED)
 			ret = 0; /* someone else created it */

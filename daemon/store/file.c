@@ -259,8 +259,10 @@ static int fstore_open(const struct cvol_store_conf *conf, void **priv)
 	if (!fs)
 		return cvol_seterr(-ENOMEM, "out of memory");
 	snprintf(fs->root, sizeof(fs->root), "%s", path);
-	/* create the root and its parents */
-	for (i = 1; fs->root[i]; i++) {
+	/* create the root and its parents, unless only an existing pool may
+	 * be opened
+	 */
+	for (i = 1; !conf->existing && fs->root[i]; i++) {
 		if (fs->root[i] != '/')
 			continue;
 		fs->root[i] = '\0';
@@ -268,7 +270,9 @@ static int fstore_open(const struct cvol_store_conf *conf, void **priv)
 			made = true;
 		fs->root[i] = '/';
 	}
-	if (!mkdir(fs->root, 0700)) {
+	if (conf->existing) {
+		/* opened below */
+	} else if (!mkdir(fs->root, 0700)) {
 		made = true;
 	} else if (errno != EEXIST) {
 		ret = cvol_seterr(-errno, "cannot create store root %s: %s",
@@ -276,6 +280,12 @@ static int fstore_open(const struct cvol_store_conf *conf, void **priv)
 		goto out_free;
 	}
 	fs->rootfd = open(fs->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fs->rootfd < 0 && errno == ENOENT && conf->existing) {
+		ret = cvol_seterr(-ENOENT, "no pool \"%s\" (%s does not exist)",
+				  conf->pool ? conf->pool : "default",
+				  fs->root);
+		goto out_free;
+	}
 	if (fs->rootfd < 0) {
 		ret = cvol_seterr(-errno, "cannot open store root %s: %s",
 				  fs->root, strerror(errno));

@@ -22,7 +22,11 @@
  * @driver: "file" (default) or "rados"
  * @pool: cvol pool name (used for messages and, for rados, the lock cookie)
  * @path: file driver: root directory of the pool (default
- *        /var/lib/cvol/<pool>); created if missing
+ *        /var/lib/cvol/<pool>); created if missing unless @existing
+ * @existing: open only a pool that exists: the file driver creates
+ *            nothing and fails with -ENOENT when the root is missing, and
+ *            cvol_pool_open() fails with -ENOENT when the store holds no
+ *            pool directory
  * @ceph_conf: rados driver: ceph.conf path (NULL: librados default search)
  * @ceph_client: rados driver: client name, e.g. "client.admin"
  * @ceph_pool: rados driver: RADOS pool name
@@ -36,6 +40,7 @@ struct cvol_store_conf {
 	const char *ceph_client;
 	const char *ceph_pool;
 	unsigned int connect_timeout;
+	bool existing;
 };
 
 /* an open store instance (store-driver.h has its layout) */

@@ -15,6 +15,8 @@ cvol_start_daemon
 # vol create (human: silent; -j: what was created)
 ctl_ok vol create vm1 --size 1G
 cvol_expect_eq "vol create stdout" "$ctl_out" ""
+ctl_ok pool create fast
+cvol_expect_eq "pool create stdout" "$ctl_out" ""
 ctl_ok -j vol create fast/db --size 256M --object-size 64K
 cvol_expect_eq "vol create -j" "$ctl_out" \
 	'{"pool":"fast","name":"db","size":268435456}'

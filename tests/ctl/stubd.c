@@ -23,6 +23,11 @@ struct cvol_pool *cvold_pool(struct cvold *d, const char *pool)
 	return NULL;
 }
 
+int cvold_pool_create(struct cvold *d, const char *pool)
+{
+	return cvol_seterr(-EEXIST, "pool \"%s\" exists", pool);
+}
+
 int cvold_attach(struct cvold *d, const char *pool, const char *vol,
 		 const char *snap, bool ro, uint32_t *dev_id)
 {

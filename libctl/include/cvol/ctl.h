@@ -154,6 +154,14 @@ int cvol_ctl_snap_list(struct cvol_ctl *ctl, const char *pool, const char *name,
 
 int cvol_ctl_pool_list(struct cvol_ctl *ctl, cvol_ctl_name_cb cb, void *arg);
 
+/**
+ * cvol_ctl_pool_create() - create the file pool @pool under cvold's store
+ * root.  -EEXIST when it exists; any other request naming a pool that was
+ * never created (or configured in cvol.conf) fails with -ENOENT, except
+ * for "default", which cvold creates on first use.
+ */
+int cvol_ctl_pool_create(struct cvol_ctl *ctl, const char *pool);
+
 /** struct cvol_ctl_check - what a pool check found (see cvol_pool_check) */
 struct cvol_ctl_check {
 	uint64_t volumes, snapshots, objects;
