@@ -45,6 +45,7 @@ struct cvol_pool {
 	struct cvol_store *st;
 	char name[64];
 	char cookie[CVOL_LOCK_HOLDER_MAX]; /* host:pid, for store locks */
+	char uuid[2 * CVOL_POOL_UUID_LEN + 1]; /* cvol.id in hex; fixed */
 	/* protects lmaps and open */
 	pthread_mutex_t mu;
 	struct cvol_lmap *lmaps;

@@ -53,14 +53,25 @@ struct cvol_vol_info {
 	bool protected_; /* snapshot cannot be deleted (has clones) */
 	uint64_t created; /* unix seconds */
 	uint64_t used_objects; /* objects owned by this layer */
+	uint64_t vol_id; /* the volume's id: never reused in its pool */
+	uint64_t layer_id; /* the head's (changes at each snapshot) or the
+			    * snapshot's layer id (never reused) */
 };
 
 typedef int (*cvol_name_cb)(void *arg, const char *name);
 typedef void (*cvol_progress_cb)(void *arg, uint64_t done, uint64_t total);
 
 /* Pools */
+#define CVOL_POOL_UUID_LEN 16 /* bytes of a pool's identity */
+/* creates the pool (its directory and identity) if the store has none */
 int cvol_pool_open(const struct cvol_store_conf *conf, struct cvol_pool **out);
 void cvol_pool_close(struct cvol_pool *pool);
+/*
+ * The pool's identity, chosen at random when the pool was created (or
+ * first opened by a build that knows it) and never changed: 32 lowercase
+ * hex digits.  It tells two pools of the same name apart.
+ */
+const char *cvol_pool_uuid(const struct cvol_pool *pool);
 
 /* Volumes (by name) */
 int cvol_vol_create(struct cvol_pool *pool, const char *name, uint64_t size,
@@ -103,6 +114,8 @@ int cvol_vol_open(struct cvol_pool *pool, const char *name, const char *snap,
 		  unsigned int flags, struct cvol_vol **out);
 int cvol_vol_close(struct cvol_vol *vol);
 int cvol_vol_get_info(struct cvol_vol *vol, struct cvol_vol_info *info);
+/* what cvol_vol_info() calls vol_id and layer_id, of the open @vol; no I/O */
+void cvol_vol_ids(struct cvol_vol *vol, uint64_t *vol_id, uint64_t *layer_id);
 int cvol_vol_read(struct cvol_vol *vol, void *buf, uint64_t off, uint64_t len);
 int cvol_vol_write(struct cvol_vol *vol, const void *buf, uint64_t off,
 		   uint64_t len, unsigned int flags);

@@ -387,6 +387,36 @@ int cvol_chunk_decode(const void *buf, size_t len, uint64_t layer,
 	return 0;
 }
 
+void cvol_id_encode(const uint8_t uuid[CVOL_POOL_UUID_LEN], void *buf)
+{
+	uint8_t *p = buf;
+
+	put_hdr(p, CVOL_ID_MAGIC);
+	put32(p + 24, CVOL_ID_LEN);
+	memcpy(p + 32, uuid, CVOL_POOL_UUID_LEN);
+	seal(p, CVOL_ID_LEN);
+}
+
+int cvol_id_decode(const void *buf, size_t len,
+		   uint8_t uuid[CVOL_POOL_UUID_LEN])
+{
+	static const uint8_t zero[CVOL_POOL_UUID_LEN];
+	const uint8_t *p = buf;
+	int ret;
+
+	ret = check_hdr(p, len, CVOL_ID_MAGIC, "pool identity");
+	if (ret)
+		return ret;
+	if (len != CVOL_ID_LEN || get32(p + 24) != CVOL_ID_LEN)
+		return cvol_seterr(
+			-EILSEQ, "pool identity: size: expected %d, found %zu",
+			CVOL_ID_LEN, len);
+	if (!memcmp(p + 32, zero, CVOL_POOL_UUID_LEN))
+		return cvol_seterr(-EILSEQ, "pool identity: all zero");
+	memcpy(uuid, p + 32, CVOL_POOL_UUID_LEN);
+	return 0;
+}
+
 void cvol_chunk_oid(char *buf, size_t cap, uint64_t layer, uint64_t chunk)
 {
 	snprintf(buf, cap, "m.%016" PRIx64 ".%08" PRIx64, layer, chunk);

@@ -2,10 +2,12 @@
 /*
  * cvol on-disk structures (see Documentation/on-disk-format.md).
  *
- * Two kinds of metadata objects, both little-endian, both self-checking
+ * Three kinds of metadata objects, all little-endian, all self-checking
  * (magic, version, feature flags, crc32c over the whole object with the
  * crc field taken as zero):
  *
+ *   cvol.id                  the pool's identity: 16 random bytes, never
+ *                            rewritten
  *   cvol.dir                 the pool directory: volumes, layers, kv
  *   m.<layer:16x>.<chunk:8x> one map chunk of a layer: 1024 entries
  *
@@ -24,6 +26,9 @@
 
 #define CVOL_DIR_OID "cvol.dir"
 #define CVOL_DIR_MAGIC 0x52445643u /* "CVDR" */
+#define CVOL_ID_OID "cvol.id"
+#define CVOL_ID_MAGIC 0x44495643u /* "CVID" */
+#define CVOL_ID_LEN 48 /* the header alone: the uuid is at offset 32 */
 #define CVOL_CHUNK_MAGIC 0x434d5643u /* "CVMC" */
 #define CVOL_FMT_VERSION 1
 #define CVOL_HDR_LEN 48
@@ -96,6 +101,11 @@ int cvol_dir_decode(const void *buf, size_t len, struct cvol_dir *dir);
 /* 0, or -EROFS (message set) if @ro_compat has bits this build lacks */
 int cvol_ro_compat_check(uint32_t ro_compat, const char *what);
 void cvol_dir_free(struct cvol_dir *dir);
+
+/* @buf must hold CVOL_ID_LEN bytes */
+void cvol_id_encode(const uint8_t uuid[CVOL_POOL_UUID_LEN], void *buf);
+int cvol_id_decode(const void *buf, size_t len,
+		   uint8_t uuid[CVOL_POOL_UUID_LEN]);
 
 /* @buf must hold CVOL_CHUNK_SIZE bytes */
 void cvol_chunk_encode(uint64_t layer, uint64_t chunk, const uint64_t *e,

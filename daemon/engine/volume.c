@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -312,6 +313,58 @@ void cvol_layer_destroy(struct cvol_pool *pool, uint64_t id)
 	cvol_layer_drop_chunks(pool, id);
 }
 
+/*
+ * Read the pool's identity object into pool->uuid; if there is none yet,
+ * create one with random bytes (the first of several creators wins, the
+ * others read what it wrote).
+ */
+static int pool_uuid_load(struct cvol_pool *pool)
+{
+	uint8_t buf[CVOL_ID_LEN], uuid[CVOL_POOL_UUID_LEN];
+	uint64_t version;
+	size_t len, i;
+	int ret, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		ret = pool->st->ops->meta_read(pool->st->priv, CVOL_ID_OID, buf,
+					       sizeof(buf), &len, &version);
+		if (ret == -EOVERFLOW)
+			return cvol_seterr(
+				-EILSEQ, "pool identity: longer than %d bytes",
+				CVOL_ID_LEN);
+		if (ret == -ENOENT) {
+			if (getrandom(uuid, sizeof(uuid), 0) != sizeof(uuid))
+				return cvol_seterr(
+					-EIO, "pool identity: getrandom: %s",
+					strerror(errno));
+			uuid[0] |= 1; /* never all zero */
+			cvol_id_encode(uuid, buf);
+			ret = pool->st->ops->meta_cas(pool->st->priv,
+						      CVOL_ID_OID, buf,
+						      sizeof(buf), 0, &version);
+			if (ret == -ECANCELED)
+				continue; /* another opener created it */
+			if (ret)
+				return ret;
+			len = sizeof(buf);
+		} else if (ret) {
+			return ret;
+		}
+		ret = cvol_id_decode(buf, len, uuid);
+		if (ret)
+			return ret;
+		for (i = 0; i < sizeof(uuid); i++)
+			snprintf(pool->uuid + 2 * i, 3, "%02x", uuid[i]);
+		return 0;
+	}
+	return cvol_seterr(-EIO, "pool identity: created and gone again");
+}
+
+const char *cvol_pool_uuid(const struct cvol_pool *pool)
+{
+	return pool->uuid;
+}
+
 int cvol_pool_open(const struct cvol_store_conf *conf, struct cvol_pool **out)
 {
 	struct cvol_pool *pool;
@@ -344,6 +397,8 @@ int cvol_pool_open(const struct cvol_store_conf *conf, struct cvol_pool **out)
 			ret = 0; /* someone else created it */
 	}
 	cvol_dir_free(&dir);
+	if (!ret)
+		ret = pool_uuid_load(pool);
 	if (ret)
 		goto out_close_store;
 	*out = pool;
@@ -616,6 +671,8 @@ static int fill_info(struct cvol_pool *pool, struct cvol_dir *dir,
 	info->size = l->size;
 	info->order = l->order;
 	info->created = l->kind == CVOL_LAYER_HEAD ? v->created : l->created;
+	info->vol_id = v->id;
+	info->layer_id = l->id;
 	/* a clone's parent is the first layer up owned by another volume */
 	for (p = cvol_dir_layer(dir, l->parent); p;
 	     p = cvol_dir_layer(dir, p->parent)) {
@@ -1105,6 +1162,14 @@ int cvol_vol_close(struct cvol_vol *vol)
 		pthread_mutex_destroy(&vol->stripe[i]);
 	free(vol);
 	return ret;
+}
+
+void cvol_vol_ids(struct cvol_vol *vol, uint64_t *vol_id, uint64_t *layer_id)
+{
+	pthread_rwlock_rdlock(&vol->quiesce);
+	*vol_id = vol->vol_id;
+	*layer_id = vol->chain[0]->id;
+	pthread_rwlock_unlock(&vol->quiesce);
 }
 
 int cvol_vol_get_info(struct cvol_vol *vol, struct cvol_vol_info *info)
