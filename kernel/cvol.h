@@ -103,6 +103,7 @@ struct cvol_queue {
  * @pool: pool name
  * @volume: volume name
  * @snap: snapshot name, "" for a head
+ * @identity: backend identity (CVOL_ATTR_IDENTITY), "" if none was given
  * @lock: protects @state, @nr_bound, @disk_added, @size, @flags, @timeout
  * @state: enum cvol_state
  * @nr_bound: queues with a binder
@@ -127,6 +128,7 @@ struct cvol_dev {
 	char pool[CVOL_NAME_LEN + 1];
 	char volume[CVOL_NAME_LEN + 1];
 	char snap[CVOL_NAME_LEN + 1];
+	char identity[CVOL_IDENTITY_LEN + 1];
 
 	struct mutex lock;
 	enum cvol_state state;
@@ -154,6 +156,7 @@ struct cvol_add_params {
 	u64 features;
 	u32 timeout;
 	const char *pool, *volume, *snap;
+	const char *identity; /* NULL: none */
 };
 
 /* dev.c */

@@ -1293,7 +1293,8 @@ static const struct genl_case genl_cases[] = {
 	    GA(CVOL_ATTR_FLAGS, GA_U32, CVOL_DEV_F_RDONLY),
 	    GA(CVOL_ATTR_TIMEOUT, GA_U32, CVOL_MAX_TIMEOUT),
 	    GA(CVOL_ATTR_FEATURES, GA_U64, CVOL_F_ALL),
-	    GS(CVOL_ATTR_SNAP, "s1") } },
+	    GS(CVOL_ATTR_SNAP, "s1"),
+	    GS(CVOL_ATTR_IDENTITY, "cvol1:0123456789abcdef0123456789abcdef:1:2") } },
 	{ "no attributes", { }, 0, -EINVAL, CVOL_ATTR_SIZE },
 	{ "no size", { A_ORDER(16), A_POOL, A_VOL }, 0, -EINVAL,
 	  CVOL_ATTR_SIZE },
@@ -1390,6 +1391,19 @@ static const struct genl_case genl_cases[] = {
 	  0, -EINVAL, CVOL_ATTR_SNAP },
 	{ "snapshot with an @", { A_BASE, GS(CVOL_ATTR_SNAP, "v@s") },
 	  0, -EINVAL, CVOL_ATTR_SNAP },
+	{ "identity of 127", { A_BASE,
+			       GS(CVOL_ATTR_IDENTITY, NAME64 NAME64 + 1) } },
+	{ "identity of 128", { A_BASE, GS(CVOL_ATTR_IDENTITY, NAME64 NAME64) },
+	  -EINVAL, 0, CVOL_ATTR_IDENTITY },
+	{ "empty identity", { A_BASE, GS(CVOL_ATTR_IDENTITY, "") },
+	  0, -EINVAL, CVOL_ATTR_IDENTITY },
+	{ "identity with a space", { A_BASE, GS(CVOL_ATTR_IDENTITY, "a b") },
+	  0, -EINVAL, CVOL_ATTR_IDENTITY },
+	{ "identity with a newline", { A_BASE, GS(CVOL_ATTR_IDENTITY, "a\n") },
+	  0, -EINVAL, CVOL_ATTR_IDENTITY },
+	{ "identity with a high byte",
+	  { A_BASE, GS(CVOL_ATTR_IDENTITY, "a\xc3\xa9") },
+	  0, -EINVAL, CVOL_ATTR_IDENTITY },
 };
 
 static void genl_case_desc(const struct genl_case *c, char *desc)
@@ -1523,6 +1537,11 @@ static void cvol_genl_add(struct kunit *test)
 				   (char *)nla_data(tb[CVOL_ATTR_SNAP]));
 	else
 		KUNIT_EXPECT_NULL(test, p.snap);
+	if (tb[CVOL_ATTR_IDENTITY])
+		KUNIT_EXPECT_STREQ(test, p.identity,
+				   (char *)nla_data(tb[CVOL_ATTR_IDENTITY]));
+	else
+		KUNIT_EXPECT_NULL(test, p.identity);
 
 free_skb:
 	kfree_skb(skb);

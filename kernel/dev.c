@@ -287,6 +287,12 @@ static ssize_t snapshot_show(struct device *d, struct device_attribute *a,
 	return sysfs_emit(buf, "%s\n", cvol_sysfs_dev(d)->snap);
 }
 
+static ssize_t identity_show(struct device *d, struct device_attribute *a,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%s\n", cvol_sysfs_dev(d)->identity);
+}
+
 static ssize_t object_size_show(struct device *d, struct device_attribute *a,
 				char *buf)
 {
@@ -316,6 +322,7 @@ static ssize_t state_show(struct device *d, struct device_attribute *a,
 static DEVICE_ATTR_RO(pool);
 static DEVICE_ATTR_RO(volume);
 static DEVICE_ATTR_RO(snapshot);
+static DEVICE_ATTR_RO(identity);
 static DEVICE_ATTR_RO(object_size);
 static DEVICE_ATTR_RO(features);
 static DEVICE_ATTR_RO(state);
@@ -324,6 +331,7 @@ static struct attribute *cvol_attrs[] = {
 	&dev_attr_pool.attr,
 	&dev_attr_volume.attr,
 	&dev_attr_snapshot.attr,
+	&dev_attr_identity.attr,
 	&dev_attr_object_size.attr,
 	&dev_attr_features.attr,
 	&dev_attr_state.attr,
@@ -445,6 +453,8 @@ int cvol_dev_add(const struct cvol_add_params *p, struct cvol_dev **out,
 		strscpy(dev->snap, p->snap, sizeof(dev->snap));
 		dev->flags |= CVOL_DEV_F_RDONLY;
 	}
+	if (p->identity)
+		strscpy(dev->identity, p->identity, sizeof(dev->identity));
 	dev->state = CVOL_STATE_NEW;
 
 	ret = cvol_queues_alloc(dev);

@@ -48,6 +48,8 @@ const struct nla_policy cvol_genl_policy[CVOL_ATTR_MAX + 1] = {
 	[CVOL_ATTR_MAX_DEVICES]	= { .type = NLA_REJECT },
 	[CVOL_ATTR_MAX_QUEUES]	= { .type = NLA_REJECT },
 	[CVOL_ATTR_PAD]		= { .type = NLA_REJECT },
+	[CVOL_ATTR_IDENTITY]	= { .type = NLA_NUL_STRING,
+				    .len = CVOL_IDENTITY_LEN },
 };
 
 static struct genl_family cvol_genl_family;
@@ -103,6 +105,9 @@ static int cvol_fill_dev(struct sk_buff *skb, struct cvol_dev *dev, u32 portid,
 	    nla_put_string(skb, CVOL_ATTR_VOLUME, dev->volume) ||
 	    (dev->snap[0] && nla_put_string(skb, CVOL_ATTR_SNAP, dev->snap)) ||
 	    nla_put_u8(skb, CVOL_ATTR_STATE, READ_ONCE(dev->state)))
+		goto err_cancel;
+	if (full && dev->identity[0] &&
+	    nla_put_string(skb, CVOL_ATTR_IDENTITY, dev->identity))
 		goto err_cancel;
 	if (full &&
 	    (nla_put_u32(skb, CVOL_ATTR_LBS, dev->lbs) ||
@@ -207,7 +212,7 @@ static int cvol_check_name(struct nlattr **a, int attr, const char **out,
  *
  * What the policy cannot express: required attributes, the block size,
  * the size against it, limits set by module parameters, unknown feature
- * bits and names.  Touches no device (the KUnit suite cvol_genl drives
+ * bits, names and the identity's characters.  Touches no device (the KUnit suite cvol_genl drives
  * every combination through it).
  *
  * Return: 0, -EINVAL, -ERANGE (id or queue count over the module's
@@ -282,7 +287,15 @@ int cvol_nl_parse_add(struct nlattr **a, struct cvol_add_params *p,
 		ret = cvol_check_name(a, CVOL_ATTR_VOLUME, &p->volume, extack);
 	if (!ret)
 		ret = cvol_check_name(a, CVOL_ATTR_SNAP, &p->snap, extack);
-	return ret;
+	if (ret || !a[CVOL_ATTR_IDENTITY])
+		return ret;
+	if (!cvol_identity_valid(nla_data(a[CVOL_ATTR_IDENTITY]))) {
+		NL_SET_ERR_MSG_ATTR(extack, a[CVOL_ATTR_IDENTITY],
+				    "identity must be 1..127 printable ASCII characters, no spaces");
+		return -EINVAL;
+	}
+	p->identity = nla_data(a[CVOL_ATTR_IDENTITY]);
+	return 0;
 }
 
 static int cvol_nl_dev_add(struct sk_buff *skb, struct genl_info *info)

@@ -97,6 +97,24 @@ static inline bool cvol_name_valid(const char *s)
 	return true;
 }
 
+/**
+ * cvol_identity_valid() - is @s a backend identity (CVOL_ATTR_IDENTITY)?
+ *
+ * 1..CVOL_IDENTITY_LEN bytes of printable ASCII other than space, so that
+ * it reads back from sysfs and logs as one word.
+ */
+static inline bool cvol_identity_valid(const char *s)
+{
+	size_t i;
+
+	if (!s[0])
+		return false;
+	for (i = 0; s[i]; i++)
+		if (i >= CVOL_IDENTITY_LEN || s[i] < 0x21 || s[i] > 0x7e)
+			return false;
+	return true;
+}
+
 /** cvol_lbs_valid() - 512 and 4096 are the logical block sizes cvol takes */
 static inline bool cvol_lbs_valid(u32 lbs)
 {

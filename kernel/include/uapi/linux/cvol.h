@@ -34,6 +34,9 @@
 /* Longest pool, volume or snapshot name, without the terminating NUL */
 #define CVOL_NAME_LEN		63
 
+/* Longest backend identity (CVOL_ATTR_IDENTITY), without the NUL */
+#define CVOL_IDENTITY_LEN	127
+
 /**
  * enum cvol_cmd - generic netlink commands
  * @CVOL_CMD_UNSPEC: unused
@@ -43,7 +46,8 @@
  * @CVOL_CMD_DEV_ADD: create a device.  Required: SIZE, OBJ_ORDER, POOL,
  *	VOLUME.  Optional: DEV_ID (default: first free), LBS (512),
  *	NR_QUEUES (1), QUEUE_DEPTH (64), FLAGS (0), SNAP, TIMEOUT (0),
- *	FEATURES (requested CVOL_F_* bits; unknown ones: -EOPNOTSUPP).  The
+ *	FEATURES (requested CVOL_F_* bits; unknown ones: -EOPNOTSUPP),
+ *	IDENTITY (none).  The
  *	reply is a CVOL_CMD_DEV_GET message for the new device.  The block
  *	device appears once every queue has been bound.  Admin.
  * @CVOL_CMD_DEV_REMOVE: remove DEV_ID.  -EBUSY while the block device is
@@ -51,7 +55,8 @@
  *	I/O error.  Admin.
  * @CVOL_CMD_DEV_GET: doit with DEV_ID: one device; dumpit: every device.
  *	Replies carry DEV_ID, SIZE, LBS, OBJ_ORDER, NR_QUEUES, QUEUE_DEPTH,
- *	FLAGS, POOL, VOLUME, SNAP (if any), STATE, TIMEOUT, FEATURES, STATS.
+ *	FLAGS, POOL, VOLUME, SNAP (if any), IDENTITY (if any), STATE,
+ *	TIMEOUT, FEATURES, STATS.
  *	Unprivileged.
  * @CVOL_CMD_DEV_RECONFIGURE: DEV_ID plus SIZE (grow only: -EINVAL on
  *	shrink) and/or FLAGS (CVOL_DEV_F_RDONLY may be set or cleared)
@@ -107,6 +112,14 @@ enum cvol_cmd {
  * @CVOL_ATTR_MAX_DEVICES: u32, module parameter max_devices (replies only)
  * @CVOL_ATTR_MAX_QUEUES: u32, module parameter max_queues (replies only)
  * @CVOL_ATTR_PAD: padding for 64-bit attributes
+ * @CVOL_ATTR_IDENTITY: string, 1..CVOL_IDENTITY_LEN bytes of printable
+ *	ASCII without spaces (0x21..0x7e): the backend identity of what the
+ *	device serves, given at DEV_ADD and never changed.  The module does
+ *	not interpret it; a daemon that re-serves the device (after a restart)
+ *	compares it with what the names POOL, VOLUME and SNAP resolve to now,
+ *	and must not serve other data when they differ (cvold's format:
+ *	Documentation/uapi.md, "Backend identity").  Like NBD's backend
+ *	identifier.  Sysfs: /sys/block/cvolN/cvol/identity.
  */
 enum cvol_attr {
 	CVOL_ATTR_UNSPEC,
@@ -129,6 +142,7 @@ enum cvol_attr {
 	CVOL_ATTR_MAX_DEVICES,
 	CVOL_ATTR_MAX_QUEUES,
 	CVOL_ATTR_PAD,
+	CVOL_ATTR_IDENTITY,
 
 	__CVOL_ATTR_MAX,
 	CVOL_ATTR_MAX = __CVOL_ATTR_MAX - 1
