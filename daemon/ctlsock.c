@@ -432,8 +432,9 @@ static int ctl_attached_cb(void *arg, const struct cvold_dev_info *in)
 
 /*
  * A device keeps the names it was attached with, and a restarted cvold
- * adopts it by them: renaming an attached volume would serve the device
- * from whatever volume takes the old name.
+ * resolves them again: renaming an attached volume would leave the device
+ * to whatever volume takes the old name (which adoption then refuses to
+ * serve, as its identity differs: Documentation/uapi.md).
  */
 static int op_vol_rename(json_object *req, json_object *rep)
 {
@@ -643,6 +644,8 @@ static int ctl_dev_cb(void *arg, const struct cvold_dev_info *in)
 	ctl_add(o, "size", json_object_new_int64((int64_t)in->size));
 	ctl_add(o, "state",
 		json_object_new_string(cvol_dev_state_name(in->state)));
+	if (in->error[0])
+		ctl_add(o, "error", json_object_new_string(in->error));
 	json_object_array_add(arg, o);
 	return 0;
 }

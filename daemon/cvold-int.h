@@ -47,7 +47,9 @@ struct cvold_queue {
  * struct cvold_dev - one /dev/cvolN this daemon serves
  * @d: the daemon
  * @info: identity reported by dev.list
- * @vol: the open engine volume
+ * @vol: the open engine volume; NULL while the device is fenced: the
+ *	volume its names resolve to is not the one it was attached to
+ *	(@info.error says why), and every request fails with -EIO
  * @nr_queues: entries in @q
  * @stop: set when the queue threads must leave (SIGTERM or detach)
  * @next: in cvold.devs
@@ -108,6 +110,7 @@ struct cvold_nl_dev {
 	char pool[CVOL_NAME_LEN + 1];
 	char vol[CVOL_NAME_LEN + 1];
 	char snap[CVOL_NAME_LEN + 1];
+	char identity[CVOL_IDENTITY_LEN + 1]; /* "" if the kernel has none */
 };
 
 int cvold_nl_dev_add(struct cvold_nl_dev *dev);

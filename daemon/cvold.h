@@ -61,6 +61,7 @@ struct cvold_dev_info {
 	bool ro;
 	uint64_t size; /* bytes */
 	unsigned int state; /* enum cvol_state */
+	char error[640]; /* why the device is not served, "" if it is */
 };
 
 typedef int (*cvold_dev_cb)(void *arg, const struct cvold_dev_info *info);

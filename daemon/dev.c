@@ -2,7 +2,9 @@
 /*
  * cvold: pools and devices.  Attach opens a volume with the engine, creates
  * the kernel device over generic netlink and starts its queue threads;
- * detach reverses that; adoption re-serves devices a previous cvold left.
+ * detach reverses that; adoption re-serves devices a previous cvold left,
+ * once the volume their names resolve to is the one they were attached to
+ * (the backend identity, Documentation/uapi.md).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -133,9 +135,62 @@ static int wait_live(uint32_t id)
 	return cvol_seterr(-ETIMEDOUT, "cvol%u did not come up in 10 s", id);
 }
 
-/* open the volume and serve device @nd; called with d->lock held */
+/*
+ * The backend identity of a device serving volume @vol_id (@layer_id: the
+ * snapshot's layer, 0 for the head) of @pool: what DEV_ADD records in the
+ * kernel and adoption compares.
+ */
+static void identity_fmt(char id[CVOL_IDENTITY_LEN + 1], struct cvol_pool *pool,
+			 uint64_t vol_id, uint64_t layer_id)
+{
+	int n;
+
+	n = snprintf(id, CVOL_IDENTITY_LEN + 1, "cvol1:%s:v%llu",
+		     cvol_pool_uuid(pool), (unsigned long long)vol_id);
+	if (layer_id)
+		snprintf(id + n, CVOL_IDENTITY_LEN + 1 - n, ":s%llu",
+			 (unsigned long long)layer_id);
+}
+
+/*
+ * Is open volume @vol (device @nd's names resolved now) the one @nd was
+ * attached to?  0 if so, or if @nd records no identity (added by an older
+ * cvold); else -ESTALE, with @why saying what differs.
+ */
+static int identity_check(const struct cvold_nl_dev *nd, struct cvol_pool *pool,
+			  struct cvol_vol *vol, char *why, size_t cap)
+{
+	char now[CVOL_IDENTITY_LEN + 1];
+	uint64_t vol_id, layer_id;
+
+	if (!nd->identity[0]) {
+		cvold_log(
+			"cvol%u: no backend identity recorded (attached by an older cvold): serving %s/%s%s%s by name",
+			nd->id, nd->pool, nd->vol, nd->snap[0] ? "@" : "",
+			nd->snap);
+		return 0;
+	}
+	cvol_vol_ids(vol, &vol_id, &layer_id);
+	identity_fmt(now, pool, vol_id, nd->snap[0] ? layer_id : 0);
+	if (!strcmp(now, nd->identity))
+		return 0;
+	snprintf(
+		why, cap,
+		"%s/%s%s%s is not the volume the device was attached to (identity %s, now %s): removed, renamed or re-created, or another pool",
+		nd->pool, nd->vol, nd->snap[0] ? "@" : "", nd->snap,
+		nd->identity, now);
+	return -ESTALE;
+}
+
+/*
+ * Open the volume and serve device @nd; called with d->lock held.
+ * @adopt: @nd is a device a previous cvold left; if its names now resolve
+ * to another volume, serve it fenced (every request fails with -EIO)
+ * rather than with that volume's data.  Otherwise such a device is an
+ * error (-ESTALE).
+ */
 static int serve_locked(struct cvold *d, const struct cvold_nl_dev *nd,
-			struct cvold_dev **out)
+			bool adopt, struct cvold_dev **out)
 {
 	struct cvold_dev *dev;
 	struct cvol_pool *pool;
@@ -170,6 +225,19 @@ static int serve_locked(struct cvold *d, const struct cvold_nl_dev *nd,
 			    dev->info.ro ? CVOL_OPEN_RDONLY : 0, &dev->vol);
 	if (ret)
 		goto err_free;
+	ret = identity_check(nd, pool, dev->vol, dev->info.error,
+			     sizeof(dev->info.error));
+	if (ret) {
+		cvol_vol_close(dev->vol);
+		dev->vol = NULL;
+		if (!adopt) {
+			ret = cvol_seterr(ret, "%s", dev->info.error);
+			goto err_free;
+		}
+		cvold_log(
+			"cvol%u: fenced, every request fails with EIO until detached: %s",
+			nd->id, dev->info.error);
+	}
 	for (i = 0; i < dev->nr_queues; i++) {
 		ret = cvold_queue_start(&dev->q[i]);
 		if (ret)
@@ -202,9 +270,16 @@ int cvold_attach(struct cvold *d, const char *pool, const char *vol,
 		if (!strcmp(dev->info.pool, pool) &&
 		    !strcmp(dev->info.vol, vol) &&
 		    !strcmp(dev->info.snap, snap_or_empty(snap))) {
-			*dev_id = dev->info.dev_id;
+			ret = 0;
+			if (!dev->vol)
+				ret = cvol_seterr(
+					-EBUSY,
+					"cvol%u holds this name but is fenced (%s): detach it first",
+					dev->info.dev_id, dev->info.error);
+			else
+				*dev_id = dev->info.dev_id;
 			pthread_mutex_unlock(&d->lock);
-			return 0;
+			return ret;
 		}
 	}
 	ret = pool_get_locked(d, pool, false, &p);
@@ -221,10 +296,12 @@ int cvold_attach(struct cvold *d, const char *pool, const char *vol,
 	snprintf(nd.pool, sizeof(nd.pool), "%s", pool);
 	snprintf(nd.vol, sizeof(nd.vol), "%s", vol);
 	snprintf(nd.snap, sizeof(nd.snap), "%s", snap_or_empty(snap));
+	identity_fmt(nd.identity, p, info.vol_id,
+		     nd.snap[0] ? info.layer_id : 0);
 	ret = cvold_nl_dev_add(&nd);
 	if (ret)
 		goto out_unlock;
-	ret = serve_locked(d, &nd, &dev);
+	ret = serve_locked(d, &nd, false, &dev);
 	if (ret) {
 		char msg[512];
 
@@ -304,13 +381,13 @@ static int adopt_one(void *arg, const struct cvold_nl_dev *nd)
 	int ret;
 
 	pthread_mutex_lock(&d->lock);
-	ret = serve_locked(d, nd, &dev);
+	ret = serve_locked(d, nd, true, &dev);
 	pthread_mutex_unlock(&d->lock);
 	if (ret)
 		cvold_log("cvol%u: cannot adopt %s/%s%s%s: %s", nd->id,
 			  nd->pool, nd->vol, nd->snap[0] ? "@" : "", nd->snap,
 			  cvol_errmsg());
-	else
+	else if (dev->vol)
 		cvold_log("cvol%u: adopted %s/%s%s%s", nd->id, nd->pool,
 			  nd->vol, nd->snap[0] ? "@" : "", nd->snap);
 	return 0;
@@ -337,7 +414,7 @@ void cvold_shutdown(struct cvold *d)
 	while ((dev = d->devs)) {
 		d->devs = dev->next;
 		cvold_queue_stop(dev);
-		if (!dev->info.ro && cvol_vol_flush(dev->vol))
+		if (dev->vol && !dev->info.ro && cvol_vol_flush(dev->vol))
 			cvold_log("cvol%u (%s/%s): flush: %s", dev->info.dev_id,
 				  dev->info.pool, dev->info.vol, cvol_errmsg());
 		cvol_vol_close(dev->vol);

@@ -140,6 +140,9 @@ static int nl_valid_cb(struct nl_msg *msg, void *arg)
 	nl_get_str(dev.pool, tb[CVOL_ATTR_POOL]);
 	nl_get_str(dev.vol, tb[CVOL_ATTR_VOLUME]);
 	nl_get_str(dev.snap, tb[CVOL_ATTR_SNAP]);
+	if (tb[CVOL_ATTR_IDENTITY])
+		snprintf(dev.identity, sizeof(dev.identity), "%s",
+			 nla_get_string(tb[CVOL_ATTR_IDENTITY]));
 	if (c->cb(c->arg, &dev))
 		return NL_STOP;
 	return NL_OK;
@@ -240,7 +243,10 @@ int cvold_nl_dev_add(struct cvold_nl_dev *dev)
 			!nla_put_string(msg, CVOL_ATTR_POOL, dev->pool) &&
 			!nla_put_string(msg, CVOL_ATTR_VOLUME, dev->vol) &&
 			(!dev->snap[0] ||
-			 !nla_put_string(msg, CVOL_ATTR_SNAP, dev->snap)),
+			 !nla_put_string(msg, CVOL_ATTR_SNAP, dev->snap)) &&
+			(!dev->identity[0] ||
+			 !nla_put_string(msg, CVOL_ATTR_IDENTITY,
+					 dev->identity)),
 		"add device");
 }
 

@@ -39,6 +39,8 @@ static int serve_desc(struct cvold_queue *q, const struct cvol_desc *d)
 	struct cvol_vol *vol = q->dev->vol;
 	char *buf = (char *)q->area + d->buf_off;
 
+	if (!vol)
+		return cvol_seterr(-EIO, "not served: %s", q->dev->info.error);
 	if ((d->op == CVOL_OP_READ || d->op == CVOL_OP_WRITE) &&
 	    (d->buf_off < q->bind.buf_off || d->len > q->bind.max_io ||
 	     d->buf_off + d->len > q->bind.map_size))

@@ -127,3 +127,21 @@ cvol_wait_writes()
 	done
 	cvol_fail "no write reached $1 within 60 s"
 }
+
+# cvol_start_offline_daemon: cvol_start_daemon, but in a network namespace
+# of its own, where the cvol netlink family is invisible: that cvold serves
+# volume operations only (no devices, no adoption), like a cvold on a host
+# without the module, while the devices of this host wait for the next one
+cvol_start_offline_daemon()
+{
+	local wrap=$CVOL_TMP/offline
+
+	cvol_need_cmd unshare
+	mkdir -p "$wrap"
+	printf '#!/bin/sh\nexec unshare -n "%s/cvold" "$@"\n' "$CVOL_BUILD" \
+		>"$wrap/cvold"
+	chmod +x "$wrap/cvold"
+	CVOL_BUILD=$wrap cvol_start_daemon
+	grep -q "serving volume operations only" "$CVOL_TMP/cvold.log" ||
+		cvol_fail "the offline cvold did not say it serves no devices"
+}
