@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * libFuzzer target: the decoders of the pool directory and of map chunks
- * (daemon/format.c) on arbitrary bytes.  A valid input also round-trips:
+ * libFuzzer target: the decoders of the pool directory, of map chunks and
+ * of the pool identity (daemon/engine/format.c) on arbitrary bytes.  A valid input also round-trips:
  * decode(encode(decode(x))) must equal decode(x).
  */
 #include <stdint.h>
@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint64_t e[CVOL_CHUNK_ENTRIES], e2[CVOL_CHUNK_ENTRIES];
 	uint32_t ro_compat;
 	struct cvol_dir dir, again;
-	uint8_t chunk[CVOL_CHUNK_SIZE];
+	uint8_t chunk[CVOL_CHUNK_SIZE], id[CVOL_ID_LEN];
+	uint8_t uuid[CVOL_POOL_UUID_LEN], uuid2[CVOL_POOL_UUID_LEN];
 	size_t len;
 	void *buf;
 
@@ -41,6 +42,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (cvol_chunk_decode(chunk, sizeof(chunk), data[24],
 				      data[32], e2, &ro_compat) ||
 		    memcmp(e, e2, sizeof(e)))
+			abort();
+	}
+	if (cvol_id_decode(data, size, uuid) == 0) {
+		cvol_id_encode(uuid, id);
+		if (cvol_id_decode(id, sizeof(id), uuid2) ||
+		    memcmp(uuid, uuid2, sizeof(uuid)))
 			abort();
 	}
 	return 0;
