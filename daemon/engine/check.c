@@ -17,6 +17,15 @@
  * done, so no writer can start on one meanwhile.  If any map chunk or
  * header cannot be read, the references it held are unknown: repair
  * then removes nothing and fails with -EILSEQ.
+ *
+ * Every metadata object has two copies (copies.c).  An object read from
+ * one copy because the other failed verification is counted (bad_copies,
+ * the first one described in copy_note: which copy was bad and why, and
+ * which copy was used); repair rewrites the bad copy from the good one,
+ * except for chunks of layers a writer holds (its next commit of the
+ * chunk replaces the bad copy anyway).  The bad copy may have been the
+ * newer one and named objects the good one does not, so a repair that
+ * found a bad copy removes no unreferenced object in that run.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -82,6 +91,7 @@ struct check_ctx {
 	char (*locks)[40]; /* repair: head locks held until the end */
 	size_t nlocks;
 	uint64_t first_new; /* ids from here on came after the check began */
+	struct cvol_copy_log *log; /* bad copies seen (first walk only) */
 };
 
 static int collect_obj(void *arg, const char *oid)
@@ -109,6 +119,18 @@ static bool layer_busy(struct check_ctx *c, uint64_t id)
 	return false;
 }
 
+/* rewrite the bad copy of every chunk of @lm read with one */
+static void repair_copies(struct check_ctx *c, struct cvol_lmap *lm)
+{
+	uint64_t k;
+
+	for (k = 0; k < lm->nchunks; k++)
+		if (lm->chunks[k] && lm->chunks[k]->copies.bad &&
+		    !cvol_chunk_store(c->pool, lm->id, k, lm->chunks[k]))
+			c->rep->copies_repaired++;
+	cvol_clearerr();
+}
+
 /* walk layer @id's committed map, read afresh, into @c's sets */
 static int walk_fresh(struct check_ctx *c, uint64_t id)
 {
@@ -117,7 +139,11 @@ static int walk_fresh(struct check_ctx *c, uint64_t id)
 
 	if (!lm)
 		return -ENOMEM;
+	lm->log = c->log;
 	ret = cvol_lmap_walk(c->pool, lm, collect_ref, c);
+	if (!ret && c->log && c->repair && !layer_busy(c, id) &&
+	    id < c->first_new)
+		repair_copies(c, lm);
 	cvol_lmap_put(c->pool, lm);
 	return ret;
 }
@@ -171,6 +197,7 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 		    void *arg)
 {
 	struct check_ctx c = { .pool = pool, .rep = rep, .repair = repair };
+	struct cvol_copy_log log = { 0 };
 	struct ref_set again = { 0 };
 	struct cvol_store *st = pool->st;
 	struct cvol_dir dir;
@@ -191,6 +218,10 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 			rep->bad_checksums++;
 		goto out_unlock;
 	}
+	if (dir.copies.bad) {
+		log.bad++;
+		snprintf(log.first, sizeof(log.first), "%s", cvol_errmsg());
+	}
 	c.dir = &dir;
 	c.first_new = dir.next_id;
 	rep->volumes = dir.nvols;
@@ -199,6 +230,10 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 		ret = cvol_ro_compat_check(dir.ro_compat, "pool directory");
 		if (ret)
 			goto out_free;
+		/* the same directory again, into the bad copy */
+		if (dir.copies.bad && !cvol_dir_store(pool, &dir))
+			rep->copies_repaired++;
+		cvol_clearerr();
 	}
 	c.busy = calloc(dir.nlayers + 1, sizeof(*c.busy));
 	c.locks = calloc(dir.nlayers + 1, sizeof(*c.locks));
@@ -239,7 +274,9 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 		 * and flush own its chunks).
 		 */
 		c.also = layer_busy(&c, l->id) ? &c.busy_refs : NULL;
+		c.log = &log;
 		ret = walk_fresh(&c, l->id);
+		c.log = NULL;
 		c.also = NULL;
 		if (ret == -EILSEQ) {
 			rep->bad_checksums++;
@@ -293,7 +330,7 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 		if (!garbage || layer >= c.first_new)
 			continue;
 		rep->unreferenced++;
-		if (repair && !rep->bad_checksums &&
+		if (repair && !rep->bad_checksums && !log.bad &&
 		    st->ops->remove(st->priv, oid) == 0)
 			rep->repaired++;
 	}
@@ -305,6 +342,8 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 	if (progress)
 		progress(arg, dir.nlayers, dir.nlayers);
 out_free:
+	rep->bad_copies = log.bad;
+	snprintf(rep->copy_note, sizeof(rep->copy_note), "%s", log.first);
 	for (k = 0; k < c.nlocks; k++)
 		cvol_vol_unlock(pool, c.locks[k]);
 	free(c.locks);

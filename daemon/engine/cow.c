@@ -460,28 +460,12 @@ int cvol_vol_flush_locked(struct cvol_vol *vol)
 
 	ret = st->ops->flush(st->priv);
 	for (c = 0; c < n && !ret; c++) {
-		char oid[CVOL_OID_MAX + 1];
-		void *buf;
-		uint64_t nver;
-
 		if (!snap[c])
 			continue;
-		cvol_chunk_oid(oid, sizeof(oid), lm->id, c);
-		ret = cvol_ro_compat_check(snap[c]->ro_compat, oid);
-		if (ret)
-			break;
-		buf = malloc(CVOL_CHUNK_SIZE);
-		if (!buf) {
-			ret = cvol_seterr(-ENOMEM, "out of memory");
-			break;
-		}
-		cvol_chunk_encode(lm->id, c, snap[c]->e, buf);
-		ret = st->ops->meta_cas(st->priv, oid, buf, CVOL_CHUNK_SIZE,
-					snap[c]->version, &nver);
-		free(buf);
+		ret = cvol_chunk_store(vol->pool, lm->id, c, snap[c]);
 		if (!ret) {
 			pthread_mutex_lock(&lm->mu);
-			lm->chunks[c]->version = nver;
+			lm->chunks[c]->copies = snap[c]->copies;
 			pthread_mutex_unlock(&lm->mu);
 			free(snap[c]);
 			snap[c] = NULL;

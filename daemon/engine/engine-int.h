@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Engine internals shared by map.c, cow.c, volume.c, snap.c and check.c.
+ * Engine internals shared by map.c, cow.c, volume.c, snap.c, check.c and
+ * copies.c.
  *
  * Lock order (outer first):
  *   cvol_pool.dir_mu (directory changes, open, close)
@@ -24,7 +25,7 @@
 
 /* one cached map chunk */
 struct cvol_chunk {
-	uint64_t version; /* store version (0: not stored yet) */
+	struct cvol_copies copies; /* its two store copies (found false: new) */
 	bool dirty; /* changed since written */
 	uint32_t ro_compat; /* as stored; unknown bits: never rewritten */
 	uint64_t e[CVOL_CHUNK_ENTRIES];
@@ -39,6 +40,14 @@ struct cvol_lmap {
 	pthread_mutex_t mu;
 	uint64_t nchunks;
 	struct cvol_chunk **chunks; /* NULL: not loaded yet */
+	/* check's private maps: chunks read with a bad copy, counted here */
+	struct cvol_copy_log *log;
+};
+
+/* what check learnt about bad copies of metadata objects */
+struct cvol_copy_log {
+	uint64_t bad; /* objects read from one copy, the other one bad */
+	char first[256]; /* the first of them: which copy, why, which used */
 };
 
 struct cvol_pool {
@@ -96,6 +105,12 @@ int cvol_lmap_set(struct cvol_pool *pool, struct cvol_lmap *lm, uint64_t idx,
 /* write every dirty chunk (durable on return); no data flush */
 int cvol_lmap_commit(struct cvol_pool *pool, struct cvol_lmap *lm);
 /*
+ * cvol_chunk_store() - commit chunk @c of layer @layer as @ch holds it
+ * (@ch->copies updated); -EROFS for a chunk this build may not rewrite
+ */
+int cvol_chunk_store(struct cvol_pool *pool, uint64_t layer, uint64_t c,
+		     struct cvol_chunk *ch);
+/*
  * cvol_entry_oid() - the data object that map entry @val (not ABSENT) of
  * index @idx names, in @oid; false for a whiteout (ZERO), which names none
  */
@@ -116,6 +131,28 @@ struct cvol_lmap *cvol_lmap_fresh(uint64_t id);
  * being committed) are never freed behind its users' back
  */
 void cvol_lmap_forget(struct cvol_pool *pool, uint64_t id);
+
+/* copies.c: the two copies of every metadata object */
+typedef int (*cvol_copy_decode_cb)(void *arg, const void *buf, size_t len);
+/*
+ * cvol_copies_load() - read both copies of metadata object @oid (magic
+ * @magic, at most @max bytes each, @what in messages), verify each and
+ * decode the newest good one with @decode; their state in *@cp.  -ENOENT
+ * iff neither exists; -EILSEQ if neither is good.  With one bad copy
+ * (cp->bad) it succeeds and leaves a message saying which copy was bad
+ * and why, and which one was used.
+ */
+int cvol_copies_load(struct cvol_pool *pool, const char *oid, uint32_t magic,
+		     size_t max, const char *what, cvol_copy_decode_cb decode,
+		     void *arg, struct cvol_copies *cp);
+/*
+ * cvol_copies_store() - commit encoded object @buf (changed in place) as
+ * the next copy of @oid: meta_cas() of the copy @cp does not use, so
+ * -ECANCELED when another writer committed since @cp was read; then
+ * (@mirror, or if it is missing) the other copy too, best effort
+ */
+int cvol_copies_store(struct cvol_pool *pool, const char *oid, void *buf,
+		      size_t len, struct cvol_copies *cp, bool mirror);
 
 /* volume.c: the pool directory */
 int cvol_dir_load(struct cvol_pool *pool, struct cvol_dir *dir);

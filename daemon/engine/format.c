@@ -417,6 +417,35 @@ int cvol_id_decode(const void *buf, size_t len,
 	return 0;
 }
 
+/* where a copy's sequence number lives: a reserved u32 of each type */
+static size_t seq_off(const uint8_t *p)
+{
+	return get32(p) == CVOL_DIR_MAGIC ? 36 : 44;
+}
+
+int cvol_meta_check(const void *buf, size_t len, uint32_t magic,
+		    const char *what, uint32_t *seq, bool *legacy)
+{
+	const uint8_t *p = buf;
+	int ret;
+
+	ret = check_hdr(p, len, magic, what);
+	if (ret)
+		return ret;
+	*legacy = !(get32(p + 16) & CVOL_FEAT_INCOMPAT_COPIES);
+	*seq = get32(p + seq_off(p));
+	return 0;
+}
+
+void cvol_meta_stamp(void *buf, size_t len, uint32_t seq)
+{
+	uint8_t *p = buf;
+
+	put32(p + 16, get32(p + 16) | CVOL_FEAT_INCOMPAT_COPIES);
+	put32(p + seq_off(p), seq);
+	seal(p, len);
+}
+
 void cvol_chunk_oid(char *buf, size_t cap, uint64_t layer, uint64_t chunk)
 {
 	snprintf(buf, cap, "m.%016" PRIx64 ".%08" PRIx64, layer, chunk);

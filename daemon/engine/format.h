@@ -19,6 +19,7 @@
 #ifndef CVOL_FORMAT_H
 #define CVOL_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,11 +34,41 @@
 #define CVOL_FMT_VERSION 1
 #define CVOL_HDR_LEN 48
 
-/* feature flags: none defined yet; unknown incompat bits refuse to open,
- * unknown ro_compat bits refuse to write, unknown compat bits are ignored */
+/* feature flags: unknown incompat bits refuse to open, unknown ro_compat
+ * bits refuse to write, unknown compat bits are ignored */
 #define CVOL_FEAT_COMPAT_ALL 0u
 #define CVOL_FEAT_RO_COMPAT_ALL 0u
-#define CVOL_FEAT_INCOMPAT_ALL 0u
+/*
+ * COPIES: the object is one of two copies (A/B) of one metadata object,
+ * <oid> and <oid>.b, and carries a sequence number (the directory's u32 at
+ * 36, a chunk's u32 at 44; reserved and zero without the feature); readers
+ * use the good copy with the highest one.  Objects without it are of the
+ * single-copy format (sequence number 0).
+ */
+#define CVOL_FEAT_INCOMPAT_COPIES 0x1u
+#define CVOL_FEAT_INCOMPAT_ALL CVOL_FEAT_INCOMPAT_COPIES
+
+/* the name of copy b of metadata object <oid> is <oid> CVOL_COPY_B */
+#define CVOL_COPY_B ".b"
+
+/**
+ * struct cvol_copies - where the two copies of a metadata object stand,
+ * as last read or written (all zero: a new object)
+ * @ver: store version of copy a and b (0: missing)
+ * @seq: sequence number of the copy in use
+ * @used: the copy in use (0: a, 1: b)
+ * @bad: bit i set: copy i exists but failed verification
+ * @found: a copy was read (false: the object is new)
+ * @legacy: the copy in use is of the single-copy format
+ */
+struct cvol_copies {
+	uint64_t ver[2];
+	uint32_t seq;
+	uint8_t used;
+	uint8_t bad;
+	bool found;
+	bool legacy;
+};
 
 #define CVOL_CHUNK_ENTRIES 1024
 #define CVOL_CHUNK_SIZE (CVOL_HDR_LEN + CVOL_CHUNK_ENTRIES * 8)
@@ -85,7 +116,7 @@ struct cvol_vol_rec {
 
 /* the decoded pool directory */
 struct cvol_dir {
-	uint64_t version; /* store version it was read at (0: new) */
+	struct cvol_copies copies; /* as read (found false: new) */
 	uint32_t ro_compat; /* its ro_compat features (unknown: read-only) */
 	uint64_t next_id; /* next volume/layer id */
 	uint32_t nvols, nlayers;
@@ -113,6 +144,17 @@ void cvol_chunk_encode(uint64_t layer, uint64_t chunk, const uint64_t *e,
 /* *ro_compat: the chunk's ro_compat features */
 int cvol_chunk_decode(const void *buf, size_t len, uint64_t layer,
 		      uint64_t chunk, uint64_t *e, uint32_t *ro_compat);
+
+/*
+ * cvol_meta_check() - verify the header and checksum of metadata object
+ * @buf (magic @magic, @what for messages) and give its sequence number
+ * (0 for the single-copy format, *@legacy true): 0, -EILSEQ or
+ * -EOPNOTSUPP with a message
+ */
+int cvol_meta_check(const void *buf, size_t len, uint32_t magic,
+		    const char *what, uint32_t *seq, bool *legacy);
+/* cvol_meta_stamp() - make encoded object @buf a copy with @seq, resealed */
+void cvol_meta_stamp(void *buf, size_t len, uint32_t seq);
 
 void cvol_chunk_oid(char *buf, size_t cap, uint64_t layer, uint64_t chunk);
 void cvol_data_oid(char *buf, size_t cap, uint64_t layer, uint64_t idx);

@@ -129,14 +129,26 @@ void cvol_lmap_forget(struct cvol_pool *pool, uint64_t id)
 	pthread_mutex_unlock(&pool->mu);
 }
 
+struct chunk_decode {
+	uint64_t layer, c;
+	struct cvol_chunk *ch;
+};
+
+static int chunk_decode(void *arg, const void *buf, size_t len)
+{
+	struct chunk_decode *d = arg;
+
+	return cvol_chunk_decode(buf, len, d->layer, d->c, d->ch->e,
+				 &d->ch->ro_compat);
+}
+
 /* the chunk @c of @lm, loaded if needed; called with lm->mu held */
 static int lmap_chunk(struct cvol_pool *pool, struct cvol_lmap *lm,
 		      uint64_t c, struct cvol_chunk **out)
 {
-	char oid[CVOL_OID_MAX + 1];
+	char oid[CVOL_OID_MAX + 1], what[80];
+	struct chunk_decode d = { .layer = lm->id, .c = c };
 	struct cvol_chunk *ch;
-	void *buf;
-	size_t len;
 	int ret;
 
 	if (c >= lm->nchunks) {
@@ -155,39 +167,30 @@ static int lmap_chunk(struct cvol_pool *pool, struct cvol_lmap *lm,
 		return 0;
 	}
 	ch = calloc(1, sizeof(*ch));
-	buf = malloc(CVOL_CHUNK_SIZE);
-	if (!ch || !buf) {
-		ret = cvol_seterr(-ENOMEM, "out of memory");
-		goto out_free;
-	}
+	if (!ch)
+		return cvol_seterr(-ENOMEM, "out of memory");
+	d.ch = ch;
 	cvol_chunk_oid(oid, sizeof(oid), lm->id, c);
-	ret = pool->st->ops->meta_read(pool->st->priv, oid, buf,
-				       CVOL_CHUNK_SIZE, &len, &ch->version);
+	snprintf(what, sizeof(what), "map chunk %" PRIx64 ".%" PRIx64, lm->id,
+		 c);
+	ret = cvol_copies_load(pool, oid, CVOL_CHUNK_MAGIC, CVOL_CHUNK_SIZE,
+			       what, chunk_decode, &d, &ch->copies);
 	if (ret == -ENOENT) {
-		ch->version = 0; /* all absent */
+		memset(ch, 0, sizeof(*ch)); /* all absent */
 		ret = 0;
-	} else if (ret == -EOVERFLOW) {
-		ret = cvol_seterr(-EILSEQ,
-				  "map chunk %s: size: expected %d, found more",
-				  oid, CVOL_CHUNK_SIZE);
-		goto out_free;
 	} else if (ret) {
-		goto out_free;
-	} else {
-		ret = cvol_chunk_decode(buf, len, lm->id, c, ch->e,
-					&ch->ro_compat);
-		if (ret)
-			goto out_free;
+		free(ch);
+		return ret;
+	} else if (ch->copies.bad) {
+		/* read from the good copy: only check wants to know */
+		if (lm->log && !lm->log->bad++)
+			snprintf(lm->log->first, sizeof(lm->log->first), "%s",
+				 cvol_errmsg());
+		cvol_clearerr();
 	}
-	free(buf);
 	lm->chunks[c] = ch;
 	*out = ch;
 	return 0;
-
-out_free:
-	free(buf);
-	free(ch);
-	return ret;
 }
 
 int cvol_lmap_lookup(struct cvol_pool *pool, struct cvol_lmap *lm,
@@ -220,42 +223,47 @@ int cvol_lmap_set(struct cvol_pool *pool, struct cvol_lmap *lm, uint64_t idx,
 	return ret;
 }
 
-int cvol_lmap_commit(struct cvol_pool *pool, struct cvol_lmap *lm)
+int cvol_chunk_store(struct cvol_pool *pool, uint64_t layer, uint64_t c,
+		     struct cvol_chunk *ch)
 {
 	char oid[CVOL_OID_MAX + 1];
-	struct cvol_chunk *ch;
-	uint64_t c, ver, nver;
 	void *buf;
-	int ret = 0;
+	int ret;
 
+	cvol_chunk_oid(oid, sizeof(oid), layer, c);
+	ret = cvol_ro_compat_check(ch->ro_compat, oid);
+	if (ret)
+		return ret;
 	buf = malloc(CVOL_CHUNK_SIZE);
 	if (!buf)
 		return cvol_seterr(-ENOMEM, "out of memory");
+	cvol_chunk_encode(layer, c, ch->e, buf);
+	ret = cvol_copies_store(pool, oid, buf, CVOL_CHUNK_SIZE, &ch->copies,
+				false);
+	free(buf);
+	return ret;
+}
+
+int cvol_lmap_commit(struct cvol_pool *pool, struct cvol_lmap *lm)
+{
+	struct cvol_chunk *ch;
+	uint64_t c;
+	int ret = 0;
+
 	pthread_mutex_lock(&lm->mu);
 	for (c = 0; c < lm->nchunks && !ret; c++) {
 		ch = lm->chunks[c];
 		if (!ch || !ch->dirty)
 			continue;
-		cvol_chunk_oid(oid, sizeof(oid), lm->id, c);
-		ret = cvol_ro_compat_check(ch->ro_compat, oid);
-		if (ret)
-			break;
-		cvol_chunk_encode(lm->id, c, ch->e, buf);
-		ch->dirty = false;
-		ver = ch->version;
 		/*
 		 * Store I/O under the map lock: other users of this layer
 		 * wait for one small metadata write, never for data.
 		 */
-		ret = pool->st->ops->meta_cas(pool->st->priv, oid, buf,
-					      CVOL_CHUNK_SIZE, ver, &nver);
-		if (ret)
-			ch->dirty = true;
-		else
-			ch->version = nver;
+		ret = cvol_chunk_store(pool, lm->id, c, ch);
+		if (!ret)
+			ch->dirty = false;
 	}
 	pthread_mutex_unlock(&lm->mu);
-	free(buf);
 	return ret;
 }
 
@@ -287,13 +295,34 @@ static int walk_collect(void *arg, const char *oid)
 	char *end;
 	uint64_t c;
 
-	/* m.<16 hex>.<chunk hex> */
+	/* m.<16 hex>.<chunk hex>, copy b with CVOL_COPY_B after it */
 	if (strlen(oid) < 20)
 		return 0;
 	c = strtoull(oid + 19, &end, 16);
-	if (*end)
+	if (*end && strcmp(end, CVOL_COPY_B))
 		return 0;
 	return walk_push(arg, c);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* sort @w's chunks and drop duplicates (both copies of one chunk) */
+static void walk_uniq(struct walk_ctx *w)
+{
+	size_t i, n = 0;
+
+	if (!w->n)
+		return;
+	qsort(w->chunks, w->n, sizeof(*w->chunks), cmp_u64);
+	for (i = 1; i < w->n; i++)
+		if (w->chunks[i] != w->chunks[n])
+			w->chunks[++n] = w->chunks[i];
+	w->n = n + 1;
 }
 
 int cvol_lmap_walk(struct cvol_pool *pool, struct cvol_lmap *lm,
@@ -310,6 +339,7 @@ int cvol_lmap_walk(struct cvol_pool *pool, struct cvol_lmap *lm,
 	ret = pool->st->ops->list(pool->st->priv, prefix, walk_collect, &w);
 	if (ret)
 		goto out_free;
+	walk_uniq(&w);
 	/* chunks only in the cache (not written yet) count too */
 	pthread_mutex_lock(&lm->mu);
 	for (c = 0; c < lm->nchunks && !ret; c++) {

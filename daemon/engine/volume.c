@@ -44,43 +44,30 @@ int cvol_check_name(const char *what, const char *name)
 			   what, name);
 }
 
+static int dir_decode(void *arg, const void *buf, size_t len)
+{
+	return cvol_dir_decode(buf, len, arg);
+}
+
 int cvol_dir_load(struct cvol_pool *pool, struct cvol_dir *dir)
 {
-	size_t cap = 65536, len;
-	uint64_t version;
-	void *buf;
+	struct cvol_copies cp;
 	int ret;
 
 	memset(dir, 0, sizeof(*dir)); /* safe to free on every path */
-	for (;;) {
-		buf = malloc(cap);
-		if (!buf)
-			return cvol_seterr(-ENOMEM, "out of memory");
-		ret = pool->st->ops->meta_read(pool->st->priv, CVOL_DIR_OID,
-					       buf, cap, &len, &version);
-		if (ret != -EOVERFLOW || cap >= (256u << 20))
-			break;
-		free(buf);
-		cap *= 4;
-	}
+	ret = cvol_copies_load(pool, CVOL_DIR_OID, CVOL_DIR_MAGIC, 256u << 20,
+			       "pool directory", dir_decode, dir, &cp);
 	if (ret == -ENOENT) {
 		memset(dir, 0, sizeof(*dir));
 		dir->next_id = 1;
-		ret = 0;
-		goto out_free;
+		return 0;
 	}
-	if (ret)
-		goto out_free;
-	ret = cvol_dir_decode(buf, len, dir);
-	dir->version = version;
-out_free:
-	free(buf);
+	dir->copies = cp;
 	return ret;
 }
 
 int cvol_dir_store(struct cvol_pool *pool, struct cvol_dir *dir)
 {
-	uint64_t nver;
 	size_t len;
 	void *buf;
 	int ret;
@@ -92,11 +79,9 @@ int cvol_dir_store(struct cvol_pool *pool, struct cvol_dir *dir)
 	ret = cvol_dir_encode(dir, &buf, &len);
 	if (ret)
 		return ret;
-	ret = pool->st->ops->meta_cas(pool->st->priv, CVOL_DIR_OID, buf, len,
-				      dir->version, &nver);
+	ret = cvol_copies_store(pool, CVOL_DIR_OID, buf, len, &dir->copies,
+				true);
 	free(buf);
-	if (!ret)
-		dir->version = nver;
 	return ret;
 }
 
@@ -388,10 +373,11 @@ int cvol_pool_open(const struct cvol_store_conf *conf, struct cvol_pool **out)
 	ret = cvol_dir_load(pool, &dir);
 	if (ret)
 		goto out_close_store;
-	if (!dir.version && conf->existing) {
+	if (!dir.copies.found && conf->existing) {
 		ret = cvol_seterr(-ENOENT, "no pool \"%s\" (the store holds none)",
 				  pool->name);
-	} else if (!dir.version) {
+	} else if (!dir.copies.found || (dir.copies.legacy && !dir.ro_compat)) {
+		/* a new pool, or (once) an upgrade from the single-copy format */
 		ret = cvol_dir_store(pool, &dir);
 		if (ret == -ECANCELED)
 			ret = 0; /* someone else created it */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* A corrupted map chunk is reported as -EILSEQ with expected and found
- * checksums on read, counted by check, and never "repaired" away: repair
- * refuses to remove anything while a chunk cannot be read. */
+/* A corrupted map chunk (both of its copies) is reported as -EILSEQ with
+ * expected and found checksums on read, counted by check, and never
+ * "repaired" away: repair refuses to remove anything while a chunk cannot
+ * be read. */
 #include "testlib.h"
 
 int main(void)
@@ -11,10 +12,11 @@ int main(void)
 	struct cvol_store *st;
 	struct cvol_pool *pool;
 	struct cvol_vol *v;
-	char buf[65536], oid[64] = "";
+	char buf[65536], oid[64] = "", name[80];
 	uint8_t meta[16384];
 	uint64_t ver, nver;
 	size_t len;
+	int i;
 
 	v = t_setup(&conf, &pool, 1 << 20);
 	t_write(v, buf, 0, sizeof(buf), 80);
@@ -31,8 +33,14 @@ int main(void)
 	}
 	if (!oid[0])
 		T_FAIL("no map chunk found");
-	meta[48] ^= 0x40;
-	T_OK(st->ops->meta_cas(st->priv, oid, meta, len, ver, &nver));
+	/* in both of its copies */
+	for (i = 0; i < 2; i++) {
+		snprintf(name, sizeof(name), "%s%s", oid, i ? ".b" : "");
+		T_OK(st->ops->meta_read(st->priv, name, meta, sizeof(meta),
+					&len, &ver));
+		meta[48] ^= 0x40;
+		T_OK(st->ops->meta_cas(st->priv, name, meta, len, ver, &nver));
+	}
 	cvol_store_close(st);
 
 	pool = t_pool(&conf);
@@ -40,6 +48,9 @@ int main(void)
 	T_ERR(cvol_vol_read(v, buf, 0, 512), -EILSEQ, "bad checksum: expected 0x");
 	if (!strstr(cvol_errmsg(), ", found 0x"))
 		T_FAIL("message lacks found value: %s", cvol_errmsg());
+	if (!strstr(cvol_errmsg(), "(copy a); map chunk ") ||
+	    !strstr(cvol_errmsg(), "(copy b); no good copy"))
+		T_FAIL("message does not name both copies: %s", cvol_errmsg());
 	T_OK(cvol_vol_close(v));
 	/* what the bad chunk references is unknown: repair removes nothing */
 	T_ERR(cvol_pool_check(pool, true, &rep, NULL, NULL), -EILSEQ,

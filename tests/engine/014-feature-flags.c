@@ -26,8 +26,9 @@ static void put_le32(uint8_t *p, uint32_t v)
 }
 
 /*
- * Set the 32-bit field at @off of metadata object @oid to @val and reseal
- * its checksum, or (@flip) XOR @val into it and keep the old checksum.
+ * Set the 32-bit field at @off of both copies of metadata object @oid
+ * (<oid> and <oid>.b) to @val and reseal their checksums, or (@flip) XOR
+ * @val into it and keep the old checksum.
  */
 static void patch(const struct cvol_store_conf *conf, const char *oid,
 		  size_t off, uint32_t val, bool flip)
@@ -35,17 +36,22 @@ static void patch(const struct cvol_store_conf *conf, const char *oid,
 	static uint8_t meta[1 << 20];
 	struct cvol_store *st;
 	uint64_t ver, nver;
+	char name[80];
 	size_t len;
+	int i;
 
 	T_OK(cvol_store_open(conf, &st));
-	T_OK(st->ops->meta_read(st->priv, oid, meta, sizeof(meta), &len,
-				&ver));
-	put_le32(meta + off, flip ? get_le32(meta + off) ^ val : val);
-	if (!flip) {
-		put_le32(meta + 20, 0);
-		put_le32(meta + 20, cvol_crc32c(0, meta, len));
+	for (i = 0; i < 2; i++) {
+		snprintf(name, sizeof(name), "%s%s", oid, i ? ".b" : "");
+		T_OK(st->ops->meta_read(st->priv, name, meta, sizeof(meta),
+					&len, &ver));
+		put_le32(meta + off, flip ? get_le32(meta + off) ^ val : val);
+		if (!flip) {
+			put_le32(meta + 20, 0);
+			put_le32(meta + 20, cvol_crc32c(0, meta, len));
+		}
+		T_OK(st->ops->meta_cas(st->priv, name, meta, len, ver, &nver));
 	}
-	T_OK(st->ops->meta_cas(st->priv, oid, meta, len, ver, &nver));
 	cvol_store_close(st);
 }
 

@@ -6,8 +6,9 @@
  * once the map is cached, nothing at all); a full-object write over a
  * parent's object skips the copy-up, a partial one copies server-side
  * (a store copy, no client read); a write that allocates an object
- * rewrites exactly one map chunk and nothing else of the metadata, an
- * overwrite rewrites none, and a full-object overwrite of an object the
+ * rewrites exactly one copy of one map chunk and nothing else of the
+ * metadata (both copies when the chunk is new), an overwrite rewrites
+ * none, and a full-object overwrite of an object the
  * head owns is an in-place write, never a truncating write_full (a power
  * cut could keep the truncate and lose both the old and the new data); a whole-object discard over a parent's object
  * records a whiteout (one chunk, no data write), a partial discard of an
@@ -84,13 +85,14 @@ int main(void)
 	T_OK(cvol_vol_write(v, buf, 2 * OBJ, OBJ, 0));
 	T_OK(cvol_snap_create(pool, "v", "s1"));
 
-	/* full-object write over the parent's object 0: no copy-up */
+	/* full-object write over the parent's object 0: no copy-up; the new
+	 * head's first chunk commit writes both of its copies */
 	t_fill(buf, OBJ, 2);
 	mark();
 	T_OK(cvol_vol_write(v, buf, 0, OBJ, 0));
 	EXPECT_DELTA(CVOL_MEM_OP_COPY, 0, "full-object write");
 	EXPECT_DELTA(CVOL_MEM_OP_READ, 0, "full-object write");
-	EXPECT_DELTA(CVOL_MEM_OP_META_CAS, 1, "full-object write");
+	EXPECT_DELTA(CVOL_MEM_OP_META_CAS, 2, "full-object write");
 
 	/* partial write over the parent's object 1: one server-side copy */
 	mark();
@@ -117,11 +119,15 @@ int main(void)
 	EXPECT_DELTA(CVOL_MEM_OP_WRITE_FULL, 0, "full-object overwrite");
 	EXPECT_DELTA(CVOL_MEM_OP_META_CAS, 0, "full-object overwrite");
 
-	/* a new object in the third map chunk: that chunk only */
+	/* a new object in the third map chunk: that chunk only (new: both
+	 * copies), then another one there: one copy */
 	mark();
 	T_OK(cvol_vol_write(v, buf, (uint64_t)2500 * OBJ, 4096, 0));
 	EXPECT_DELTA(CVOL_MEM_OP_COPY, 0, "allocating write");
-	EXPECT_DELTA(CVOL_MEM_OP_META_CAS, 1, "allocating write");
+	EXPECT_DELTA(CVOL_MEM_OP_META_CAS, 2, "allocating write");
+	mark();
+	T_OK(cvol_vol_write(v, buf, (uint64_t)2501 * OBJ, 4096, 0));
+	EXPECT_DELTA(CVOL_MEM_OP_META_CAS, 1, "second allocating write");
 
 	/* whole-object discard of the parent's object 2: a whiteout */
 	mark();

@@ -65,7 +65,8 @@ static int data_objects(void)
 	return n;
 }
 
-/* flip a byte of every chunk 0 of layer ids 1..15, keeping the crc */
+/* flip a byte of both copies of every chunk 0 of layer ids 1..15,
+ * keeping the crc */
 static void corrupt_chunk0(void)
 {
 	static uint8_t meta[16384];
@@ -73,17 +74,21 @@ static void corrupt_chunk0(void)
 	char oid[64];
 	uint64_t ver, nver;
 	size_t len;
-	int id, n = 0;
+	int id, i, n = 0;
 
 	T_OK(cvol_store_open(&conf, &st));
 	for (id = 1; id < 16; id++) {
-		snprintf(oid, sizeof(oid), "m.%016x.00000000", id);
-		if (st->ops->meta_read(st->priv, oid, meta, sizeof(meta), &len,
-				       &ver))
-			continue;
-		meta[48] ^= 0x40;
-		T_OK(st->ops->meta_cas(st->priv, oid, meta, len, ver, &nver));
-		n++;
+		for (i = 0; i < 2; i++) {
+			snprintf(oid, sizeof(oid), "m.%016x.00000000%s", id,
+				 i ? ".b" : "");
+			if (st->ops->meta_read(st->priv, oid, meta,
+					       sizeof(meta), &len, &ver))
+				break;
+			meta[48] ^= 0x40;
+			T_OK(st->ops->meta_cas(st->priv, oid, meta, len, ver,
+					       &nver));
+		}
+		n += i == 2;
 	}
 	T_OK(st->ops->write(st->priv, "d.0000000000000001.000000000000", pat,
 			    4096, 0));

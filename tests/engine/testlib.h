@@ -11,6 +11,7 @@
 #define CVOL_TESTLIB_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,5 +185,70 @@ static inline void t_write(struct cvol_vol *v, void *buf, uint64_t off,
 		if (memcmp(got, want, len))            \
 			T_FAIL(__VA_ARGS__);           \
 	} while (0)
+
+/* copy @i (0: a, 1: b) of metadata object @oid: <oid> or <oid>.b */
+static inline void t_copy_oid(char *buf, size_t cap, const char *oid, int i)
+{
+	snprintf(buf, cap, "%s%s", oid, i ? ".b" : "");
+}
+
+/* read copy @i of metadata object @oid into @buf: 0, or -errno */
+static inline int t_copy_read(const struct cvol_store_conf *conf,
+			      const char *oid, int i, void *buf, size_t cap,
+			      size_t *len)
+{
+	char name[CVOL_OID_MAX + 1];
+	struct cvol_store *st;
+	uint64_t ver;
+	int ret;
+
+	t_copy_oid(name, sizeof(name), oid, i);
+	T_OK(cvol_store_open(conf, &st));
+	ret = st->ops->meta_read(st->priv, name, buf, cap, len, &ver);
+	cvol_store_close(st);
+	return ret;
+}
+
+/*
+ * t_meta_flip() - XOR 0x40 into byte @off of copy @i of metadata object
+ * @oid behind the engine's back, keeping its checksum: in the file on
+ * disk for the file store (after the 8-byte version the file starts
+ * with), else by meta_read() and meta_cas() through a store instance
+ */
+static inline void t_meta_flip(const struct cvol_store_conf *conf,
+			       const char *oid, int i, size_t off)
+{
+	static uint8_t meta[1 << 20];
+	struct cvol_store *st;
+	char name[CVOL_OID_MAX + 1], path[4200];
+	uint64_t ver, nver;
+	uint8_t b;
+	size_t len;
+	int d, fd = -1;
+
+	t_copy_oid(name, sizeof(name), oid, i);
+	if (!strcmp(conf->driver, "file")) {
+		for (d = 0; d < 256 && fd < 0; d++) {
+			snprintf(path, sizeof(path), "%s/%02x/%s", conf->path,
+				 d, name);
+			fd = open(path, O_RDWR);
+		}
+		if (fd < 0)
+			T_FAIL("no file for %s under %s", name, conf->path);
+		if (pread(fd, &b, 1, 8 + off) != 1)
+			T_FAIL("read %s", path);
+		b ^= 0x40;
+		if (pwrite(fd, &b, 1, 8 + off) != 1)
+			T_FAIL("write %s", path);
+		close(fd);
+		return;
+	}
+	T_OK(cvol_store_open(conf, &st));
+	T_OK(st->ops->meta_read(st->priv, name, meta, sizeof(meta), &len,
+				&ver));
+	meta[off] ^= 0x40;
+	T_OK(st->ops->meta_cas(st->priv, name, meta, len, ver, &nver));
+	cvol_store_close(st);
+}
 
 #endif /* CVOL_TESTLIB_H */
