@@ -728,7 +728,10 @@ static int op_pool_check(json_object *req, json_object *rep)
 	CTL_COUNT(dangling);
 	CTL_COUNT(bad_checksums);
 	CTL_COUNT(repaired);
+	CTL_COUNT(bad_copies);
+	CTL_COUNT(copies_repaired);
 #undef CTL_COUNT
+	ctl_add(o, "copy_note", json_object_new_string(r.copy_note));
 	ctl_add(rep, "check", o);
 	return 0;
 }

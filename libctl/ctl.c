@@ -771,13 +771,14 @@ static const struct {
 	CTL_CHECK_COUNT(volumes),  CTL_CHECK_COUNT(snapshots),
 	CTL_CHECK_COUNT(objects),  CTL_CHECK_COUNT(unreferenced),
 	CTL_CHECK_COUNT(dangling), CTL_CHECK_COUNT(bad_checksums),
-	CTL_CHECK_COUNT(repaired),
+	CTL_CHECK_COUNT(repaired), CTL_CHECK_COUNT(bad_copies),
+	CTL_CHECK_COUNT(copies_repaired),
 };
 
 int cvol_ctl_pool_check(struct cvol_ctl *ctl, const char *pool, bool repair,
 			struct cvol_ctl_check *out)
 {
-	json_object *args, *rep, *o;
+	json_object *args, *rep, *o, *v;
 	size_t i;
 	int ret;
 
@@ -793,6 +794,11 @@ int cvol_ctl_pool_check(struct cvol_ctl *ctl, const char *pool, bool repair,
 	     i++)
 		*(uint64_t *)((char *)out + ctl_check_counts[i].off) =
 			ctl_get_u64(o, ctl_check_counts[i].key);
+	out->copy_note[0] = '\0';
+	if (json_object_object_get_ex(o, "copy_note", &v) &&
+	    json_object_is_type(v, json_type_string))
+		snprintf(out->copy_note, sizeof(out->copy_note), "%s",
+			 json_object_get_string(v));
 	json_object_put(rep);
 	return 0;
 }

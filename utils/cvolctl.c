@@ -652,7 +652,8 @@ static const struct u64_field check_counts[] = {
 	CHECK_COUNT(volumes),  CHECK_COUNT(snapshots),
 	CHECK_COUNT(objects),  CHECK_COUNT(unreferenced),
 	CHECK_COUNT(dangling), CHECK_COUNT(bad_checksums),
-	CHECK_COUNT(repaired), { NULL },
+	CHECK_COUNT(repaired), CHECK_COUNT(bad_copies),
+	CHECK_COUNT(copies_repaired), { NULL },
 };
 
 static int pool_check(struct vctx *c)
@@ -666,10 +667,13 @@ static int pool_check(struct vctx *c)
 	c->out = json_object_new_object();
 	add(c->out, "pool", js(c->pool));
 	add_u64s(c->out, &r, check_counts);
+	add(c->out, "copy_note", js(r.copy_note));
 	add(c->out, "clean",
 	    json_object_new_boolean(!r.dangling && !r.bad_checksums &&
-				    r.unreferenced == r.repaired));
-	if (r.dangling || r.bad_checksums || r.unreferenced > r.repaired)
+				    r.unreferenced == r.repaired &&
+				    r.bad_copies == r.copies_repaired));
+	if (r.dangling || r.bad_checksums || r.unreferenced > r.repaired ||
+	    r.bad_copies > r.copies_repaired)
 		snprintf(c->late, sizeof(c->late), "pool %s has errors%s",
 			 c->pool, c->o.repair ? "" : " (run with --repair)");
 	return 0;
@@ -755,6 +759,9 @@ static const struct view_col {
 	{ VIEW_POOL_CHECK, { "dangling", "dangling", OUT_NUM } },
 	{ VIEW_POOL_CHECK, { "bad_checksums", "bad checksums", OUT_NUM } },
 	{ VIEW_POOL_CHECK, { "repaired", "repaired", OUT_NUM } },
+	{ VIEW_POOL_CHECK, { "bad_copies", "bad copies", OUT_NUM } },
+	{ VIEW_POOL_CHECK, { "copies_repaired", "copies fixed", OUT_NUM } },
+	{ VIEW_POOL_CHECK, { "copy_note", "bad copy", OUT_STR } },
 	{ VIEW_STATUS, { "daemon", "cvold", OUT_STR } },
 	{ VIEW_STATUS, { "pid", "pid", OUT_NUM } },
 	{ VIEW_STATUS, { "kernel_module", "kernel module", OUT_BOOL } },

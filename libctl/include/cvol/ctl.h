@@ -169,6 +169,10 @@ struct cvol_ctl_check {
 	uint64_t dangling; /* map entries pointing at missing objects */
 	uint64_t bad_checksums; /* headers / map chunks failing verification */
 	uint64_t repaired; /* garbage removed by repair */
+	/* metadata objects read from one copy, the other failing verification */
+	uint64_t bad_copies;
+	uint64_t copies_repaired; /* bad copies repair rewrote */
+	char copy_note[256]; /* the first bad copy: why, and the copy used */
 };
 
 int cvol_ctl_pool_check(struct cvol_ctl *ctl, const char *pool, bool repair,
