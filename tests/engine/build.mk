@@ -19,3 +19,9 @@ $(O)/bench/engine-bench: tests/engine/bench.c $(O)/libcvolengine.a \
 FSM_ENGINE_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/engine/[0-9]*-fsm-*.c))
 $(FSM_ENGINE_TESTS): T_LDLIBS += $(FSMODEL_SAN) $(FSMODEL_WRAP)
 $(FSM_ENGINE_TESTS): $(FSMODEL_SAN) tests/lib/fsmodel.h
+
+# Engine tests of allocation failures (tests/lib/failmalloc.h):
+# NNN-nomem-*.c
+NOMEM_ENGINE_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/engine/[0-9]*-nomem-*.c))
+$(NOMEM_ENGINE_TESTS): T_LDLIBS += $(FAILMALLOC_SAN) $(FAILMALLOC_WRAP)
+$(NOMEM_ENGINE_TESTS): $(FAILMALLOC_SAN) tests/lib/failmalloc.h

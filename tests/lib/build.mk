@@ -15,3 +15,10 @@ FSMODEL_WRAP := $(addprefix -Wl$(FSMODEL_COMMA)--wrap=,openat open close pread \
 	pwrite fsync fdatasync syncfs ftruncate fallocate copy_file_range \
 	renameat unlinkat mkdir mkdirat fstat fstatat fcntl flock ioctl \
 	fdopendir readdir closedir)
+
+# failmalloc: the n-th allocation of a thread fails (tests/lib/failmalloc.h),
+# by link-time wrapping of malloc, calloc and realloc.  A program links
+# $(FAILMALLOC_SAN) and $(FAILMALLOC_WRAP); cvold and libcvolengine.a never
+# do.
+FAILMALLOC_SAN := $(O)/san/tests/lib/failmalloc.o
+FAILMALLOC_WRAP := $(addprefix -Wl$(FSMODEL_COMMA)--wrap=,malloc calloc realloc)

@@ -93,6 +93,8 @@ static uint64_t fsm_space = UINT64_MAX;
 static uint64_t fsm_nops[FSM_OP_KINDS];
 static uint64_t fsm_nchanges, fsm_failat;
 static int fsm_fail_any;
+/* fsmodel_fail_op(): the next fsm_opfail_n[op] calls fail with -err */
+static int fsm_opfail_err[FSM_OP_KINDS], fsm_opfail_n[FSM_OP_KINDS];
 static void (*fsm_hook)(const char *path, void *arg);
 static void *fsm_hook_arg;
 static bool fsm_gc_off; /* while walking every inode */
@@ -670,6 +672,7 @@ void fsmodel_reset(void)
 	fsm_sb_err = 0;
 	fsm_sb_err_seen = false;
 	memset(fsm_nops, 0, sizeof(fsm_nops));
+	memset(fsm_opfail_n, 0, sizeof(fsm_opfail_n));
 	fsm_nchanges = 0;
 	pthread_mutex_unlock(&fsm_mu);
 }
@@ -796,6 +799,26 @@ int fsmodel_fail_fsync(const char *path, int n)
 	}
 	pthread_mutex_unlock(&fsm_mu);
 	return err;
+}
+
+int fsmodel_fail_op(enum fsmodel_op op, int err, int n)
+{
+	if (op != FSM_OP_FALLOCATE && op != FSM_OP_STAT)
+		return -EINVAL;
+	pthread_mutex_lock(&fsm_mu);
+	fsm_opfail_err[op] = err;
+	fsm_opfail_n[op] = n;
+	pthread_mutex_unlock(&fsm_mu);
+	return 0;
+}
+
+/* -err when fsmodel_fail_op() makes this call of kind @op fail, else 0 */
+static int fsm_op_fails(int op)
+{
+	if (fsm_opfail_n[op] <= 0)
+		return 0;
+	fsm_opfail_n[op]--;
+	return -fsm_opfail_err[op];
 }
 
 void fsmodel_set_space(uint64_t bytes)
@@ -1162,6 +1185,7 @@ int __wrap_fallocate(int fd, int mode, off_t off, off_t len)
 	struct fsm_ofd *o;
 	struct fsm_ino *in;
 	size_t end;
+	int err;
 
 	if (!fsm_is_fd(fd))
 		return __real_fallocate(fd, mode, off, len);
@@ -1171,6 +1195,9 @@ int __wrap_fallocate(int fd, int mode, off_t off, off_t len)
 	in = o->ino;
 	if (in->dir || off < 0 || len <= 0)
 		FSM_RET(-EINVAL);
+	err = fsm_op_fails(FSM_OP_FALLOCATE);
+	if (err)
+		FSM_RET(err);
 	if (!fsm_change())
 		FSM_RET(-EIO);
 	if (mode == (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)) {
@@ -1357,6 +1384,7 @@ static void fsm_fill_stat(struct fsm_ino *in, struct stat *st)
 int __wrap_fstat(int fd, struct stat *st)
 {
 	struct fsm_ofd *o;
+	int err;
 
 	if (!fsm_is_fd(fd))
 		return __real_fstat(fd, st);
@@ -1365,6 +1393,9 @@ int __wrap_fstat(int fd, struct stat *st)
 	o = fsm_ofd(fd);
 	if (!o)
 		FSM_RET(-EBADF);
+	err = fsm_op_fails(FSM_OP_STAT);
+	if (err)
+		FSM_RET(err);
 	fsm_fill_stat(o->ino, st);
 	FSM_RET(0);
 }
@@ -1380,6 +1411,9 @@ int __wrap_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 	fsm_nops[FSM_OP_STAT]++;
 	in = fsm_find(dirfd, path, &err);
 	if (!in)
+		FSM_RET(err);
+	err = fsm_op_fails(FSM_OP_STAT);
+	if (err)
 		FSM_RET(err);
 	fsm_fill_stat(in, st);
 	FSM_RET(0);

@@ -90,6 +90,14 @@ void fsmodel_kill(void);
  */
 int fsmodel_fail_fsync(const char *path, int n);
 
+/**
+ * fsmodel_fail_op() - make the next @n calls of kind @op on the model
+ * fail with @err (positive errno) and change nothing; for FSM_OP_FALLOCATE
+ * and FSM_OP_STAT (fstat, fstatat) only.  fsmodel_reset() stops it.
+ * Returns 0 or -EINVAL.
+ */
+int fsmodel_fail_op(enum fsmodel_op op, int err, int n);
+
 /** fsmodel_set_space() - free bytes from now on (UINT64_MAX: unlimited) */
 void fsmodel_set_space(uint64_t bytes);
 
