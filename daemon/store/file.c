@@ -491,13 +491,23 @@ static int fstore_punch(void *priv, const char *oid, uint64_t off,
 	fd = openat(fs->rootfd, p, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : fstore_objerr("open", oid);
-	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size <= off)
+	if (fstat(fd, &st)) {
+		ret = cvol_seterr(-errno, "stat %s: %s", oid, strerror(errno));
+		goto out_close;
+	}
+	if ((uint64_t)st.st_size <= off)
 		goto out_close; /* nothing there to punch */
 	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
 		      len)) {
 		/* no hole punching here: write zeros instead */
 		static const char zeros[65536];
 		uint64_t end = off + len, o;
+
+		if (errno != EOPNOTSUPP) {
+			ret = cvol_seterr(-errno, "punch %s: %s", oid,
+					  strerror(errno));
+			goto out_close;
+		}
 
 		if ((uint64_t)st.st_size < end)
 			end = st.st_size;

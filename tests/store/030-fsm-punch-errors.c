@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cvol-lane: host */
+/*
+ * File store punch errors (review finding D20), on fsmodel: only a file
+ * system without hole punching (fallocate EOPNOTSUPP) gets zeros written
+ * instead, over the part of the range inside the object; any other
+ * fallocate error (EIO, ENOSPC) fails the punch with the object
+ * unchanged, and so does a failed fstat (the zero-fill must never run on
+ * a size it does not know).
+ */
+#include "fsm-test.h"
+
+#define OBJ 65536
+
+int main(void)
+{
+	static unsigned char buf[OBJ], got[OBJ];
+	const char *x = st_oid("x");
+	struct cvol_store *s;
+
+	fsm_setup();
+	s = st_open();
+	st_fill(buf, OBJ, 0, 1);
+	ST_EQ(s->ops->write_full(s->priv, x, buf, OBJ), 0);
+
+	/* no hole punching: zeros are written, the size stays */
+	ST_EQ(fsmodel_fail_op(FSM_OP_FALLOCATE, EOPNOTSUPP, 1), 0);
+	ST_EQ(s->ops->punch(s->priv, x, 4096, 8192), 0);
+	memset(buf + 4096, 0, 8192);
+	ST_EQ(s->ops->read(s->priv, x, got, OBJ, 0), 0);
+	ST_TRUE(!memcmp(got, buf, OBJ));
+	/* ... and not past the end of the object */
+	ST_EQ(fsmodel_fail_op(FSM_OP_FALLOCATE, EOPNOTSUPP, 1), 0);
+	ST_EQ(s->ops->punch(s->priv, x, OBJ - 4096, 2 * OBJ), 0);
+	memset(buf + OBJ - 4096, 0, 4096);
+	ST_EQ(s->ops->read(s->priv, x, got, OBJ, 0), 0);
+	ST_TRUE(!memcmp(got, buf, OBJ));
+	{
+		uint64_t size;
+
+		ST_EQ(s->ops->stat(s->priv, x, &size), 0);
+		ST_EQ(size, OBJ);
+	}
+
+	/* an I/O error or a full file system fails the punch */
+	ST_EQ(fsmodel_fail_op(FSM_OP_FALLOCATE, EIO, 1), 0);
+	ST_EQ(s->ops->punch(s->priv, x, 0, 4096), -EIO);
+	ST_MSG("punch");
+	ST_EQ(fsmodel_fail_op(FSM_OP_FALLOCATE, ENOSPC, 1), 0);
+	ST_EQ(s->ops->punch(s->priv, x, 0, 4096), -ENOSPC);
+	ST_EQ(s->ops->read(s->priv, x, got, OBJ, 0), 0);
+	ST_TRUE(!memcmp(got, buf, OBJ));
+
+	/* so does a failed fstat, whatever fallocate would say */
+	ST_EQ(fsmodel_fail_op(FSM_OP_STAT, EIO, 1), 0);
+	ST_EQ(s->ops->punch(s->priv, x, 0, 4096), -EIO);
+	ST_MSG("stat");
+	ST_EQ(fsmodel_fail_op(FSM_OP_STAT, EIO, 1), 0);
+	ST_EQ(fsmodel_fail_op(FSM_OP_FALLOCATE, EOPNOTSUPP, 1), 0);
+	ST_EQ(s->ops->punch(s->priv, x, 0, 4096), -EIO);
+	ST_EQ(fsmodel_fail_op(FSM_OP_FALLOCATE, 0, 0), 0);
+	ST_EQ(s->ops->read(s->priv, x, got, OBJ, 0), 0);
+	ST_TRUE(!memcmp(got, buf, OBJ));
+	cvol_store_close(s);
+	printf("ok: only EOPNOTSUPP falls back to writing zeros\n");
+	return 0;
+}
