@@ -6,7 +6,8 @@
  *
  *   <root>/<xx>/<oid>        object <oid>; xx = 2 hex digits of a hash of
  *                            the name (256 fan-out directories)
- *   <root>/<xx>/,tmp.*       metadata being replaced (write, fsync, rename)
+ *   <root>/<xx>/,tmp.<oid>.<tid>  metadata being replaced (write, fsync,
+ *                            rename); stale ones go at open
  *   <root>/,lk.<name>        lock files (flock), holding the holder cookie
  *   <root>/,meta.lock        byte-range (OFD) locks serialising meta_cas
  *
@@ -241,6 +242,8 @@ static int fstore_sync_parents(struct fstore *fs)
 	return 0;
 }
 
+static void fstore_drop_stale_tmp(struct fstore *fs);
+
 static int fstore_open(const struct cvol_store_conf *conf, void **priv)
 {
 	struct fstore *fs;
@@ -326,6 +329,7 @@ static int fstore_open(const struct cvol_store_conf *conf, void **priv)
 	 * names: it syncs the whole file system once.
 	 */
 	fs->lost = true;
+	fstore_drop_stale_tmp(fs);
 	*priv = fs;
 	return 0;
 
@@ -649,15 +653,23 @@ static int fstore_list(void *priv, const char *prefix, cvol_store_list_cb cb,
 	return ret;
 }
 
+/* the OFD lock (@type) of @oid's byte of ,meta.lock */
+static struct flock fstore_meta_flock(const char *oid, short type)
+{
+	struct flock fl = {
+		.l_type = type,
+		.l_whence = SEEK_SET,
+		.l_start = cvol_store_hash(oid) % 65536,
+		.l_len = 1,
+	};
+
+	return fl;
+}
+
 static int fstore_meta_lock(struct fstore *fs, const char *oid, bool lock)
 {
 	uint32_t h = cvol_store_hash(oid);
-	struct flock fl = {
-		.l_type = lock ? F_WRLCK : F_UNLCK,
-		.l_whence = SEEK_SET,
-		.l_start = h % 65536,
-		.l_len = 1,
-	};
+	struct flock fl = fstore_meta_flock(oid, lock ? F_WRLCK : F_UNLCK);
 	int ret = 0;
 
 	if (lock)
@@ -672,6 +684,65 @@ static int fstore_meta_lock(struct fstore *fs, const char *oid, bool lock)
 	if (!lock || ret)
 		pthread_mutex_unlock(&fs->meta_mu[h % FSTORE_META_STRIPES]);
 	return ret;
+}
+
+/* fstore_meta_lock(@fs, @oid, true) if no one holds it: 0, else -errno */
+static int fstore_meta_trylock(struct fstore *fs, const char *oid)
+{
+	uint32_t h = cvol_store_hash(oid);
+	struct flock fl = fstore_meta_flock(oid, F_WRLCK);
+
+	pthread_mutex_lock(&fs->meta_mu[h % FSTORE_META_STRIPES]);
+	if (!fcntl(fs->metafd, F_OFD_SETLK, &fl))
+		return 0;
+	pthread_mutex_unlock(&fs->meta_mu[h % FSTORE_META_STRIPES]);
+	return -errno;
+}
+
+/*
+ * Remove the metadata temporaries (",tmp.<oid>.<tid>") that dead
+ * processes left between their create and their rename.  A live
+ * meta_cas() holds <oid>'s metadata lock (shared by every process and
+ * instance on the store) from before it creates its temporary until it
+ * renamed or removed it: a temporary whose lock is free is stale, one
+ * whose lock is busy may be live and stays for a later open.  Best
+ * effort: what fails stays for the next open too.
+ */
+static void fstore_drop_stale_tmp(struct fstore *fs)
+{
+	char sub[8], oid[CVOL_OID_MAX + 1], p[sizeof(sub) + 1 + NAME_MAX + 1];
+	const char *name, *dot;
+	struct dirent *de;
+	unsigned int i;
+	DIR *d;
+	int fd;
+
+	for (i = 0; i < FSTORE_FANOUT; i++) {
+		fd = fstore_open_dir(fs, i, sub);
+		if (fd < 0)
+			continue;
+		d = fdopendir(fd);
+		if (!d) {
+			close(fd);
+			continue;
+		}
+		while ((de = readdir(d))) {
+			if (strncmp(de->d_name, ",tmp.", 5))
+				continue;
+			name = de->d_name + 5;
+			dot = strrchr(name, '.');
+			if (!dot || dot == name || dot - name > CVOL_OID_MAX)
+				continue;
+			snprintf(oid, sizeof(oid), "%.*s", (int)(dot - name),
+				 name);
+			if (fstore_meta_trylock(fs, oid))
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", sub, de->d_name);
+			unlinkat(fs->rootfd, p, 0);
+			fstore_meta_lock(fs, oid, false);
+		}
+		closedir(d);
+	}
 }
 
 /* read the whole metadata file: version + payload */
