@@ -646,6 +646,7 @@ static int ctl_dev_cb(void *arg, const struct cvold_dev_info *in)
 		json_object_new_string(cvol_dev_state_name(in->state)));
 	if (in->error[0])
 		ctl_add(o, "error", json_object_new_string(in->error));
+	ctl_add(o, "failed", json_object_new_string(in->failed));
 	json_object_array_add(arg, o);
 	return 0;
 }

@@ -61,6 +61,8 @@ struct cvold_dev {
 	struct cvol_vol *vol;
 	unsigned int nr_queues;
 	volatile sig_atomic_t stop;
+	/* its volume's fail mode was logged (__atomic, set once) */
+	int fail_logged;
 	struct cvold_dev *next;
 	struct cvold_queue q[CVOLD_QUEUES];
 };

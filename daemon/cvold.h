@@ -62,6 +62,7 @@ struct cvold_dev_info {
 	uint64_t size; /* bytes */
 	unsigned int state; /* enum cvol_state */
 	char error[640]; /* why the device is not served, "" if it is */
+	char failed[256]; /* why its volume is in fail mode, "" if it is not */
 };
 
 typedef int (*cvold_dev_cb)(void *arg, const struct cvold_dev_info *info);

@@ -366,8 +366,12 @@ int cvold_dev_list(struct cvold *d, cvold_dev_cb cb, void *arg)
 	for (dev = d->devs; dev && !ret; dev = dev->next) {
 		struct cvold_nl_dev nd;
 
+		const char *why = cvol_vol_failed(dev->vol);
+
 		if (!cvold_nl_dev_get(dev->info.dev_id, &nd))
 			dev->info.state = nd.state;
+		snprintf(dev->info.failed, sizeof(dev->info.failed), "%s",
+			 why ? why : "");
 		ret = cb(arg, &dev->info);
 	}
 	pthread_mutex_unlock(&d->lock);

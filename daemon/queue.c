@@ -129,6 +129,14 @@ static void *queue_thread(void *arg)
 				continue;
 			d = dp[ready[i]];
 			ret = serve_desc(q, &d);
+			if (ret < 0 && cvol_vol_failed(dev->vol) &&
+			    !__atomic_exchange_n(&dev->fail_logged, 1,
+						 __ATOMIC_RELAXED))
+				cvold_log(
+					"cvol%u (%s/%s): volume failed, every write fails until it is detached and attached again: %s",
+					dev->info.dev_id, dev->info.pool,
+					dev->info.vol,
+					cvol_vol_failed(dev->vol));
 			if (ret < 0 && errors++ < 10)
 				cvold_log("cvol%u (%s/%s): op %u at %llu+%u: %s",
 					  dev->info.dev_id, dev->info.pool,

@@ -312,7 +312,7 @@ static int check_rw(struct cvol_vol *vol, const char *what)
 		return cvol_seterr(-EROFS, "%s: '%s%s%s' is open read-only",
 				   what, vol->name, vol->snap[0] ? "@" : "",
 				   vol->snap);
-	return 0;
+	return cvol_vol_check_failed(vol);
 }
 
 int cvol_vol_write(struct cvol_vol *vol, const void *buf, uint64_t off,
@@ -387,15 +387,13 @@ out_unlock:
 	return ret;
 }
 
-int cvol_vol_discard(struct cvol_vol *vol, uint64_t off, uint64_t len)
+int cvol_vol_discard_locked(struct cvol_vol *vol, uint64_t off, uint64_t len)
 {
 	uint64_t idx, o, n;
 	bool commit = false;
 	int ret;
 
-	pthread_rwlock_rdlock(&vol->quiesce);
-	ret = check_rw(vol, "discard") ?: check_range(vol, off, len,
-						       "discard");
+	ret = check_rw(vol, "discard");
 	while (!ret && len) {
 		n = cvol_piece(vol, off, len, &idx, &o);
 		ret = discard_piece(vol, idx, o, n);
@@ -408,6 +406,17 @@ int cvol_vol_discard(struct cvol_vol *vol, uint64_t off, uint64_t len)
 	}
 	if (!ret && commit)
 		ret = cvol_vol_flush_locked(vol);
+	return ret;
+}
+
+int cvol_vol_discard(struct cvol_vol *vol, uint64_t off, uint64_t len)
+{
+	int ret;
+
+	pthread_rwlock_rdlock(&vol->quiesce);
+	ret = check_rw(vol, "discard") ?:
+	      check_range(vol, off, len, "discard") ?:
+	      cvol_vol_discard_locked(vol, off, len);
 	pthread_rwlock_unlock(&vol->quiesce);
 	return ret;
 }
@@ -430,6 +439,9 @@ int cvol_vol_flush_locked(struct cvol_vol *vol)
 
 	if (!vol->rw)
 		return 0;
+	ret = cvol_vol_check_failed(vol);
+	if (ret)
+		return ret;
 	lm = vol->chain[0];
 	pthread_mutex_lock(&vol->flush_mu);
 	/* what the maps say now: only data written so far gets flushed */
@@ -459,10 +471,25 @@ int cvol_vol_flush_locked(struct cvol_vol *vol)
 	pthread_mutex_unlock(&vol->pend_mu);
 
 	ret = st->ops->flush(st->priv);
+	/*
+	 * The store could not make data durable and may have lost it (a
+	 * failed writeback): no later flush of a writer on it may succeed.
+	 */
+	if (ret == -EIO)
+		cvol_pool_fail(vol->pool, "store flush failed: %s",
+			       cvol_errmsg());
 	for (c = 0; c < n && !ret; c++) {
 		if (!snap[c])
 			continue;
 		ret = cvol_chunk_store(vol->pool, lm->id, c, snap[c]);
+		/* the chunk may be in place, not durable: its version is unknown */
+		if (ret == -EIO) {
+			char oid[CVOL_OID_MAX + 1];
+
+			cvol_chunk_oid(oid, sizeof(oid), lm->id, c);
+			cvol_vol_fail(vol, "map chunk %s not committed: %s",
+				      oid, cvol_errmsg());
+		}
 		if (!ret) {
 			pthread_mutex_lock(&lm->mu);
 			lm->chunks[c]->copies = snap[c]->copies;

@@ -55,10 +55,12 @@ struct cvol_pool {
 	char name[64];
 	char cookie[CVOL_LOCK_HOLDER_MAX]; /* host:pid, for store locks */
 	char uuid[2 * CVOL_POOL_UUID_LEN + 1]; /* cvol.id in hex; fixed */
-	/* protects lmaps and open */
+	/* protects lmaps, open, and each open volume's users and fail_msg */
 	pthread_mutex_t mu;
 	struct cvol_lmap *lmaps;
 	struct cvol_vol *open;
+	/* with mu: a volume's users dropped to 0 (cvol_vol_close() waits) */
+	pthread_cond_t users_cv;
 	/* serialises directory changes made by this process */
 	pthread_mutex_t dir_mu;
 };
@@ -76,10 +78,24 @@ struct cvol_vol {
 	char snap[CVOL_NAME_MAX + 1]; /* "" for the head */
 	bool rw;
 	char lockname[40]; /* store lock held while rw */
+	/*
+	 * Holders of this open besides its opener (cvol_vol_get_head()),
+	 * protected by pool mu: cvol_vol_close() waits until there are none.
+	 */
+	int users;
+	/*
+	 * Fail mode (cvol_vol_failed()): fail_msg is set once, under pool
+	 * mu, before failed is set (__atomic, release); never cleared.
+	 */
+	int failed;
+	char fail_msg[256];
 
 	/* I/O holds it shared; chain changes hold it exclusive */
 	pthread_rwlock_t quiesce;
-	/* the fields below change only under quiesce held exclusive */
+	/*
+	 * The fields below change only under quiesce held exclusive, and
+	 * with pool dir_mu held (so dir_mu alone keeps them stable)
+	 */
 	uint64_t size;
 	unsigned int order;
 	unsigned int depth;
@@ -167,21 +183,43 @@ void cvol_dir_del_layer(struct cvol_dir *dir, uint64_t id);
 struct cvol_vol_rec *cvol_dir_add_vol(struct cvol_dir *dir, const char *name);
 
 /*
- * cvol_vol_open_head() - the head of volume @name open in this process, or
- * else a new rw open of it (*@temp true: the caller closes it)
+ * cvol_dir_switch() - store @dir as cvol_dir_store() does and switch
+ * every volume open in this process to it.  Their new chains are built
+ * before the store and swapped in after it, which cannot fail: no open
+ * volume keeps using a layer the directory changed (a writer writing
+ * into a frozen snapshot).  When the store fails with anything but
+ * -ECANCELED, the directory may have changed all the same: the volumes
+ * it would change enter fail mode.  Caller holds dir_mu and, if @held is
+ * not NULL, @held's quiesce exclusive; the others are quiesced here.
  */
-int cvol_vol_open_head(struct cvol_pool *pool, const char *name,
-		       struct cvol_vol **out, bool *temp);
+int cvol_dir_switch(struct cvol_pool *pool, struct cvol_dir *dir,
+		    struct cvol_vol *held);
+
+/*
+ * cvol_vol_get_head() - a hold on the head of volume @name: its open in
+ * this process (closed only after cvol_vol_put_head()), or else a new rw
+ * open of it (*@temp true)
+ */
+int cvol_vol_get_head(struct cvol_pool *pool, const char *name,
+		      struct cvol_vol **out, bool *temp);
+/* drop what cvol_vol_get_head() gave */
+void cvol_vol_put_head(struct cvol_vol *vol, bool temp);
 int cvol_check_name(const char *what, const char *name);
-/* the open rw head of volume @vol_id in this process, or NULL */
+/*
+ * the open rw head of volume @vol_id in this process, or NULL; caller
+ * holds dir_mu, which keeps it open (cvol_vol_close() takes dir_mu)
+ */
 struct cvol_vol *cvol_pool_open_head(struct cvol_pool *pool,
 				     uint64_t vol_id);
 bool cvol_pool_layer_open(struct cvol_pool *pool, uint64_t layer);
-/* rebuild the chain of every open volume from @dir (quiescing each) */
-int cvol_pool_refresh(struct cvol_pool *pool, struct cvol_dir *dir,
-		      struct cvol_vol *held);
-/* rebuild @vol's chain; caller holds its quiesce lock exclusive */
-int cvol_vol_refresh_locked(struct cvol_vol *vol, struct cvol_dir *dir);
+/* put @vol in fail mode (cvol_vol_failed()) with the reason @fmt */
+void cvol_vol_fail(struct cvol_vol *vol, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* put every volume open for writing on @pool's store in fail mode */
+void cvol_pool_fail(struct cvol_pool *pool, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* -EIO naming @vol and why when it is in fail mode, else 0 */
+int cvol_vol_check_failed(struct cvol_vol *vol);
 int cvol_vol_lock(struct cvol_pool *pool, uint64_t vol_id, const char *name,
 		  char *lockname, size_t cap);
 void cvol_vol_unlock(struct cvol_pool *pool, const char *lockname);
@@ -194,6 +232,11 @@ int cvol_gc_hidden(struct cvol_pool *pool);
 
 /* cow.c */
 int cvol_vol_flush_locked(struct cvol_vol *vol);
+/*
+ * discard [@off, @off + @len) of @vol, which may lie beyond vol->size
+ * (a shrink cutting it off); caller holds quiesce, shared or exclusive
+ */
+int cvol_vol_discard_locked(struct cvol_vol *vol, uint64_t off, uint64_t len);
 int cvol_resolve(struct cvol_vol *vol, unsigned int from, uint64_t idx,
 		 uint64_t *owner);
 

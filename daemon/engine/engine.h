@@ -122,6 +122,17 @@ int cvol_vol_write(struct cvol_vol *vol, const void *buf, uint64_t off,
 int cvol_vol_discard(struct cvol_vol *vol, uint64_t off, uint64_t len);
 int cvol_vol_write_zeroes(struct cvol_vol *vol, uint64_t off, uint64_t len);
 int cvol_vol_flush(struct cvol_vol *vol);
+/*
+ * cvol_vol_failed() - NULL, or why @vol is in fail mode.  A volume fails
+ * when its store could not make written data durable (a sync error: the
+ * data may be lost, so no later flush may report success) or when a
+ * change of the pool directory ended with its outcome unknown.  From then
+ * on every write, discard, write-zeroes and flush of it (and snapshot
+ * create) fails with -EIO and a message giving the reason; reads still
+ * work.  It lasts until the volume is closed; the string stays valid and
+ * unchanged until then.
+ */
+const char *cvol_vol_failed(struct cvol_vol *vol);
 
 /* Consistency check of a whole pool */
 struct cvol_check_report {

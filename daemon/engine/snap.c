@@ -144,9 +144,8 @@ int cvol_snap_create(struct cvol_pool *pool, const char *vol,
 		h->kind = CVOL_LAYER_SNAP;
 		snprintf(h->name, sizeof(h->name), "%s", snap);
 		v->head = n->id;
-		ret = cvol_dir_store(pool, &dir);
-		if (!ret)
-			ret = cvol_pool_refresh(pool, &dir, held);
+		/* the head writes into the new layer from now on */
+		ret = cvol_dir_switch(pool, &dir, held);
 out_free:
 		cvol_dir_free(&dir);
 		if (ret != -ECANCELED)
@@ -274,10 +273,9 @@ int cvol_layer_merge(struct cvol_pool *pool, struct cvol_dir *dir,
 		goto out_put;
 	c->parent = parent;
 	cvol_dir_del_layer(dir, id);
-	ret = cvol_dir_store(pool, dir);
+	ret = cvol_dir_switch(pool, dir, held);
 	if (ret)
 		goto out_put;
-	ret = cvol_pool_refresh(pool, dir, held);
 	for (k = 0; k < m.ngarbage; k += 2) {
 		cvol_data_oid(oid, sizeof(oid), m.garbage[k],
 			      m.garbage[k + 1]);
@@ -405,11 +403,9 @@ int cvol_snap_remove(struct cvol_pool *pool, const char *vol,
 		ret = cvol_layer_merge(pool, &dir, id);
 	} else if (nchild == 0) {
 		cvol_dir_del_layer(&dir, id);
-		ret = cvol_dir_store(pool, &dir);
-		if (!ret) {
-			cvol_pool_refresh(pool, &dir, NULL);
+		ret = cvol_dir_switch(pool, &dir, NULL);
+		if (!ret)
 			cvol_layer_destroy(pool, id);
-		}
 	} else {
 		/* kept for its children until only one is left */
 		l->kind = CVOL_LAYER_HIDDEN;
@@ -478,7 +474,8 @@ int cvol_snap_rollback(struct cvol_pool *pool, const char *vol,
 		cvol_dir_del_layer(&dir, old);
 	}
 	v->head = n->id;
-	ret = cvol_dir_store(pool, &dir);
+	/* read-only opens of the head leave the old head before it goes */
+	ret = cvol_dir_switch(pool, &dir, NULL);
 	if (ret == -ECANCELED)
 		ret = cvol_seterr(-EAGAIN,
 				  "pool directory changed while rolling back '%s'; try again",
@@ -569,7 +566,7 @@ int cvol_flatten(struct cvol_pool *pool, const char *vol,
 	ret = cvol_check_name("volume", vol);
 	if (ret)
 		return ret;
-	ret = cvol_vol_open_head(pool, vol, &fv, &temp);
+	ret = cvol_vol_get_head(pool, vol, &fv, &temp);
 	if (ret)
 		return ret;
 	/*
@@ -632,9 +629,7 @@ int cvol_flatten(struct cvol_pool *pool, const char *vol,
 		h = cvol_dir_layer(&dir, head);
 		if (h) {
 			h->parent = 0;
-			ret = cvol_dir_store(pool, &dir);
-			if (!ret)
-				ret = cvol_vol_refresh_locked(fv, &dir);
+			ret = cvol_dir_switch(pool, &dir, fv);
 		}
 		cvol_dir_free(&dir);
 		if (ret != -ECANCELED)
@@ -645,8 +640,7 @@ int cvol_flatten(struct cvol_pool *pool, const char *vol,
 out_unquiesce:
 	pthread_rwlock_unlock(&fv->quiesce);
 	pthread_mutex_unlock(&pool->dir_mu);
-	if (temp)
-		cvol_vol_close(fv);
+	cvol_vol_put_head(fv, temp);
 	if (!ret)
 		ret = cvol_gc_hidden(pool);
 	return ret;

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,12 +67,14 @@ int cvol_dir_load(struct cvol_pool *pool, struct cvol_dir *dir)
 	return ret;
 }
 
-int cvol_dir_store(struct cvol_pool *pool, struct cvol_dir *dir)
+/* cvol_dir_store(); *@tried: the store was asked (see cvol_dir_switch()) */
+static int dir_store(struct cvol_pool *pool, struct cvol_dir *dir, bool *tried)
 {
 	size_t len;
 	void *buf;
 	int ret;
 
+	*tried = false;
 	/* a directory with features this build does not know stays as is */
 	ret = cvol_ro_compat_check(dir->ro_compat, "pool directory");
 	if (ret)
@@ -79,10 +82,18 @@ int cvol_dir_store(struct cvol_pool *pool, struct cvol_dir *dir)
 	ret = cvol_dir_encode(dir, &buf, &len);
 	if (ret)
 		return ret;
+	*tried = true;
 	ret = cvol_copies_store(pool, CVOL_DIR_OID, buf, len, &dir->copies,
 				true);
 	free(buf);
 	return ret;
+}
+
+int cvol_dir_store(struct cvol_pool *pool, struct cvol_dir *dir)
+{
+	bool tried;
+
+	return dir_store(pool, dir, &tried);
 }
 
 struct cvol_vol_rec *cvol_dir_vol(struct cvol_dir *dir, const char *name)
@@ -230,6 +241,63 @@ bool cvol_pool_layer_open(struct cvol_pool *pool, uint64_t layer)
 	return found;
 }
 
+const char *cvol_vol_failed(struct cvol_vol *vol)
+{
+	return __atomic_load_n(&vol->failed, __ATOMIC_ACQUIRE) ? vol->fail_msg :
+								 NULL;
+}
+
+/* fail mode for @vol, unless it failed already (the first reason stays) */
+static void vol_set_failed(struct cvol_vol *vol, const char *why)
+{
+	/* pool mu (held by the caller) serialises the setters */
+	if (__atomic_load_n(&vol->failed, __ATOMIC_RELAXED))
+		return;
+	snprintf(vol->fail_msg, sizeof(vol->fail_msg), "%s", why);
+	__atomic_store_n(&vol->failed, 1, __ATOMIC_RELEASE);
+}
+
+void cvol_vol_fail(struct cvol_vol *vol, const char *fmt, ...)
+{
+	char why[sizeof(vol->fail_msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&vol->pool->mu);
+	vol_set_failed(vol, why);
+	pthread_mutex_unlock(&vol->pool->mu);
+}
+
+void cvol_pool_fail(struct cvol_pool *pool, const char *fmt, ...)
+{
+	char why[sizeof(pool->open->fail_msg)];
+	struct cvol_vol *v;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&pool->mu);
+	for (v = pool->open; v; v = v->next)
+		if (v->rw)
+			vol_set_failed(v, why);
+	pthread_mutex_unlock(&pool->mu);
+}
+
+int cvol_vol_check_failed(struct cvol_vol *vol)
+{
+	const char *why = cvol_vol_failed(vol);
+
+	if (!why)
+		return 0;
+	return cvol_seterr(
+		-EIO,
+		"volume '%s' failed (writes are refused until it is reopened): %s",
+		vol->name, why);
+}
+
 int cvol_vol_lock(struct cvol_pool *pool, uint64_t vol_id, const char *name,
 		  char *lockname, size_t cap)
 {
@@ -370,6 +438,7 @@ int cvol_pool_open(const struct cvol_store_conf *conf, struct cvol_pool **out)
 		 (int)getpid());
 	pthread_mutex_init(&pool->mu, NULL);
 	pthread_mutex_init(&pool->dir_mu, NULL);
+	pthread_cond_init(&pool->users_cv, NULL);
 	ret = cvol_dir_load(pool, &dir);
 	if (ret)
 		goto out_close_store;
@@ -392,6 +461,9 @@ int cvol_pool_open(const struct cvol_store_conf *conf, struct cvol_pool **out)
 
 out_close_store:
 	cvol_store_close(pool->st);
+	pthread_mutex_destroy(&pool->mu);
+	pthread_mutex_destroy(&pool->dir_mu);
+	pthread_cond_destroy(&pool->users_cv);
 out_free:
 	free(pool);
 	return ret;
@@ -408,6 +480,7 @@ void cvol_pool_close(struct cvol_pool *pool)
 	cvol_store_close(pool->st);
 	pthread_mutex_destroy(&pool->mu);
 	pthread_mutex_destroy(&pool->dir_mu);
+	pthread_cond_destroy(&pool->users_cv);
 	free(pool);
 }
 
@@ -727,11 +800,13 @@ out_free:
 	return ret;
 }
 
-int cvol_vol_open_head(struct cvol_pool *pool, const char *name,
-		       struct cvol_vol **out, bool *temp)
+int cvol_vol_get_head(struct cvol_pool *pool, const char *name,
+		      struct cvol_vol **out, bool *temp)
 {
 	struct cvol_vol_rec *v;
+	struct cvol_vol *o;
 	struct cvol_dir dir;
+	uint64_t vol_id;
 	int ret;
 
 	*temp = false;
@@ -743,14 +818,36 @@ int cvol_vol_open_head(struct cvol_pool *pool, const char *name,
 		cvol_dir_free(&dir);
 		return no_vol(name);
 	}
-	*out = cvol_pool_open_head(pool, v->id);
+	vol_id = v->id;
 	cvol_dir_free(&dir);
-	if (*out)
+	pthread_mutex_lock(&pool->mu);
+	for (o = pool->open; o; o = o->next)
+		if (o->vol_id == vol_id && o->rw)
+			break;
+	if (o)
+		o->users++;
+	pthread_mutex_unlock(&pool->mu);
+	*out = o;
+	if (o)
 		return 0;
 	ret = cvol_vol_open(pool, name, NULL, 0, out);
 	if (!ret)
 		*temp = true;
 	return ret;
+}
+
+void cvol_vol_put_head(struct cvol_vol *vol, bool temp)
+{
+	struct cvol_pool *pool = vol->pool;
+
+	if (temp) {
+		cvol_vol_close(vol);
+		return;
+	}
+	pthread_mutex_lock(&pool->mu);
+	if (!--vol->users)
+		pthread_cond_broadcast(&pool->users_cv);
+	pthread_mutex_unlock(&pool->mu);
 }
 
 int cvol_vol_resize(struct cvol_pool *pool, const char *name, uint64_t size,
@@ -761,6 +858,7 @@ int cvol_vol_resize(struct cvol_pool *pool, const char *name, uint64_t size,
 	struct cvol_vol_rec *v;
 	struct cvol_dir dir;
 	bool temp = false;
+	uint64_t osize;
 	int ret;
 
 	ret = cvol_check_name("volume", name);
@@ -771,33 +869,36 @@ int cvol_vol_resize(struct cvol_pool *pool, const char *name, uint64_t size,
 				   "volume size %" PRIu64
 				   " must be a non-zero multiple of 512 up to 1 EiB",
 				   size);
-	ret = cvol_vol_open_head(pool, name, &vol, &temp);
+	ret = cvol_vol_get_head(pool, name, &vol, &temp);
 	if (ret)
 		return ret;
-	pthread_rwlock_rdlock(&vol->quiesce);
-	if (size < vol->size) {
-		uint64_t osize = vol->size;
-
-		if (!allow_shrink) {
-			ret = cvol_seterr(-EINVAL,
-					  "shrinking '%s' from %" PRIu64
-					  " to %" PRIu64
-					  " bytes loses data; allow shrinking explicitly",
-					  name, osize, size);
-			pthread_rwlock_unlock(&vol->quiesce);
-			goto out_close;
-		}
-		pthread_rwlock_unlock(&vol->quiesce);
-		/* the cut-off tail must read as zeros if it grows again */
-		ret = cvol_vol_discard(vol, size, osize - size);
-		if (ret)
-			goto out_close;
-		pthread_rwlock_rdlock(&vol->quiesce);
-	}
-	pthread_rwlock_unlock(&vol->quiesce);
+	/* dir_mu throughout: no other directory change resets vol->size */
 	pthread_mutex_lock(&pool->dir_mu);
 	pthread_rwlock_wrlock(&vol->quiesce);
-	ret = cvol_vol_flush_locked(vol);
+	osize = vol->size;
+	if (size < osize && !allow_shrink) {
+		ret = cvol_seterr(
+			-EINVAL,
+			"shrinking '%s' from %" PRIu64 " to %" PRIu64
+			" bytes loses data; allow shrinking explicitly",
+			name, osize, size);
+		goto out_unquiesce;
+	}
+	if (size < osize) {
+		/*
+		 * I/O stops at the new end first, then the cut-off tail is
+		 * discarded (it must read as zeros if the volume grows
+		 * again): nothing can write into it after its discard.
+		 */
+		vol->size = size;
+		pthread_rwlock_unlock(&vol->quiesce);
+		pthread_rwlock_rdlock(&vol->quiesce);
+		ret = cvol_vol_discard_locked(vol, size, osize - size);
+		pthread_rwlock_unlock(&vol->quiesce);
+		pthread_rwlock_wrlock(&vol->quiesce);
+	}
+	if (!ret)
+		ret = cvol_vol_flush_locked(vol);
 	for (int tries = 0; tries < DIR_RETRIES && !ret; tries++) {
 		ret = cvol_dir_load(pool, &dir);
 		if (ret)
@@ -808,19 +909,18 @@ int cvol_vol_resize(struct cvol_pool *pool, const char *name, uint64_t size,
 			ret = no_vol(name);
 		} else {
 			l->size = size;
-			ret = cvol_dir_store(pool, &dir);
+			ret = cvol_dir_switch(pool, &dir, vol);
 		}
 		cvol_dir_free(&dir);
 		if (ret != -ECANCELED)
 			break;
 	}
-	if (!ret)
-		vol->size = size;
+	if (ret)
+		vol->size = osize; /* what the directory still says */
+out_unquiesce:
 	pthread_rwlock_unlock(&vol->quiesce);
 	pthread_mutex_unlock(&pool->dir_mu);
-out_close:
-	if (temp)
-		cvol_vol_close(vol);
+	cvol_vol_put_head(vol, temp);
 	return ret;
 }
 
@@ -995,44 +1095,87 @@ static struct cvol_layer_rec *vol_layer(struct cvol_vol *vol,
 	return cvol_dir_layer(dir, v->head);
 }
 
-int cvol_vol_refresh_locked(struct cvol_vol *vol, struct cvol_dir *dir)
-{
-	struct cvol_layer_rec *l = vol_layer(vol, dir);
+/* an open volume's chain as a directory about to be stored gives it */
+struct vol_switch {
+	struct cvol_vol *vol;
 	struct cvol_lmap **chain;
 	unsigned int depth, order;
 	uint64_t size;
-	int ret;
+};
 
-	if (!l)
-		return 0; /* gone: keep serving what is cached */
-	ret = chain_build(vol->pool, dir, l->id, &chain, &depth, &size,
-			  &order);
-	if (ret)
-		return ret;
-	chain_put(vol->pool, vol->chain, vol->depth);
-	vol->chain = chain;
-	vol->depth = depth;
-	vol->size = size;
-	vol->order = order;
-	return 0;
+static bool chain_same(const struct cvol_vol *v, const struct vol_switch *s)
+{
+	unsigned int i;
+
+	if (v->depth != s->depth || v->size != s->size || v->order != s->order)
+		return false;
+	for (i = 0; i < s->depth; i++)
+		if (v->chain[i]->id != s->chain[i]->id)
+			return false;
+	return true;
 }
 
-int cvol_pool_refresh(struct cvol_pool *pool, struct cvol_dir *dir,
-		      struct cvol_vol *held)
+int cvol_dir_switch(struct cvol_pool *pool, struct cvol_dir *dir,
+		    struct cvol_vol *held)
 {
+	struct vol_switch *sw, *s, t;
+	struct cvol_layer_rec *l;
 	struct cvol_vol *v;
-	int ret = 0, r;
+	size_t n = 0, nopen = 0, i;
+	bool tried;
+	int ret = 0;
 
-	/* dir_mu (held by the caller) keeps the open list stable here */
+	/* dir_mu (held by the caller) keeps the open list and chains stable */
+	for (v = pool->open; v; v = v->next)
+		nopen++;
+	sw = calloc(nopen ? nopen : 1, sizeof(*sw));
+	if (!sw)
+		return cvol_seterr(-ENOMEM, "out of memory");
 	for (v = pool->open; v; v = v->next) {
+		l = vol_layer(v, dir);
+		if (!l)
+			continue; /* gone: keep serving what is cached */
+		s = &sw[n];
+		ret = chain_build(pool, dir, l->id, &s->chain, &s->depth,
+				  &s->size, &s->order);
+		if (ret)
+			goto out_put;
+		s->vol = v;
+		if (chain_same(v, s))
+			chain_put(pool, s->chain, s->depth);
+		else
+			n++;
+	}
+	ret = dir_store(pool, dir, &tried);
+	if (ret) {
+		/* only -ECANCELED says for sure that nothing changed */
+		for (i = 0; tried && ret != -ECANCELED && i < n; i++)
+			cvol_vol_fail(
+				sw[i].vol,
+				"a pool directory update failed and may have been made all the same, changing its layers: %s",
+				cvol_errmsg());
+		goto out_put;
+	}
+	for (i = 0; i < n; i++) {
+		s = &sw[i];
+		v = s->vol;
 		if (v != held)
 			pthread_rwlock_wrlock(&v->quiesce);
-		r = cvol_vol_refresh_locked(v, dir);
+		t = *s;
+		s->chain = v->chain;
+		s->depth = v->depth;
+		v->chain = t.chain;
+		v->depth = t.depth;
+		v->size = t.size;
+		v->order = t.order;
 		if (v != held)
 			pthread_rwlock_unlock(&v->quiesce);
-		if (r && !ret)
-			ret = r;
 	}
+out_put:
+	/* the chains left over: unused new ones, or the old ones */
+	for (i = 0; i < n; i++)
+		chain_put(pool, sw[i].chain, sw[i].depth);
+	free(sw);
 	return ret;
 }
 
@@ -1120,6 +1263,7 @@ int cvol_vol_close(struct cvol_vol *vol)
 {
 	struct cvol_pool *pool;
 	struct cvol_vol **pp;
+	bool waited;
 	int ret = 0, i;
 
 	if (!vol)
@@ -1137,6 +1281,17 @@ int cvol_vol_close(struct cvol_vol *vol)
 	}
 	pthread_mutex_unlock(&pool->mu);
 	pthread_mutex_unlock(&pool->dir_mu);
+	/* no one finds it now; wait for those who did (they take dir_mu) */
+	pthread_mutex_lock(&pool->mu);
+	waited = vol->users > 0;
+	while (vol->users)
+		pthread_cond_wait(&pool->users_cv, &pool->mu);
+	pthread_mutex_unlock(&pool->mu);
+	if (waited && vol->rw) {
+		i = cvol_vol_flush(vol);
+		if (!ret)
+			ret = i;
+	}
 	if (vol->rw)
 		cvol_vol_unlock(pool, vol->lockname);
 	chain_put(pool, vol->chain, vol->depth);
