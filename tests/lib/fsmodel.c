@@ -43,6 +43,13 @@ struct fsm_ino {
 	size_t size, cap, dsize, dcap;
 	uint8_t *pdirty; /* per page: changed since written back */
 	size_t npdirty;
+	/*
+	 * per page: a block is allocated (written, or fallocated, also
+	 * beyond the size); nalloc pages counted, nblocks of them set.
+	 * Freed by truncate, hole punching, and the last unlink + close.
+	 */
+	uint8_t *alloc;
+	size_t nalloc, nblocks;
 	bool size_dirty;
 	size_t hist[FSM_HIST]; /* sizes since the last writeback */
 	int nhist;
@@ -89,7 +96,8 @@ static struct fsm_ofd **fsm_fds;
 static size_t fsm_nfds, fsm_capfds, fsm_mark_fd;
 static struct fsm_rlock *fsm_rlocks;
 static struct fsm_dir *fsm_dirs;
-static uint64_t fsm_space = UINT64_MAX;
+/* capacity in bytes (UINT64_MAX: unlimited); blocks in use, in bytes */
+static uint64_t fsm_cap = UINT64_MAX, fsm_used;
 static uint64_t fsm_nops[FSM_OP_KINDS];
 static uint64_t fsm_nchanges, fsm_failat;
 static int fsm_fail_any;
@@ -132,6 +140,7 @@ static void fsm_free_ino_mem(struct fsm_ino *in)
 	free(in->cur);
 	free(in->dur);
 	free(in->pdirty);
+	free(in->alloc);
 	fsm_free_ents(in->ents);
 	fsm_free_ents(in->dents);
 	free(in);
@@ -180,22 +189,29 @@ static void fsm_grow(uint8_t **buf, size_t *cap, size_t want)
 	*cap = n;
 }
 
-static void fsm_dirty_pages(struct fsm_ino *in, size_t off, size_t len)
+/* set bytes [@first, @last) of the per-page map *@map (*@n long), growing it */
+static void fsm_page_map_set(uint8_t **map, size_t *n, size_t first,
+			     size_t last)
 {
-	size_t first = off / FSM_PG, last = (off + len + FSM_PG - 1) / FSM_PG;
 	size_t i;
 
-	if (last > in->npdirty) {
-		uint8_t *p = realloc(in->pdirty, last + 64);
+	if (last > *n) {
+		uint8_t *p = realloc(*map, last + 64);
 
 		if (!p)
 			abort();
-		memset(p + in->npdirty, 0, last + 64 - in->npdirty);
-		in->pdirty = p;
-		in->npdirty = last + 64;
+		memset(p + *n, 0, last + 64 - *n);
+		*map = p;
+		*n = last + 64;
 	}
 	for (i = first; i < last; i++)
-		in->pdirty[i] = 1;
+		(*map)[i] = 1;
+}
+
+static void fsm_dirty_pages(struct fsm_ino *in, size_t off, size_t len)
+{
+	fsm_page_map_set(&in->pdirty, &in->npdirty, off / FSM_PG,
+			 (off + len + FSM_PG - 1) / FSM_PG);
 }
 
 static size_t fsm_pages(size_t size)
@@ -203,24 +219,91 @@ static size_t fsm_pages(size_t size)
 	return (size + FSM_PG - 1) / FSM_PG;
 }
 
-/* change the current size of @in to @size (zero what is cut); -ENOSPC */
+/* free bytes (UINT64_MAX: unlimited) */
+static uint64_t fsm_free_bytes(void)
+{
+	if (fsm_cap == UINT64_MAX)
+		return UINT64_MAX;
+	return fsm_cap > fsm_used ? fsm_cap - fsm_used : 0;
+}
+
+/* may a new inode (file or directory) be made? */
+static bool fsm_inode_room(void)
+{
+	return fsm_free_bytes() >= FSM_PG;
+}
+
+/*
+ * allocate the blocks of pages [@first, @last) of @in that have none:
+ * all of them, or (-ENOSPC) none (fallocate; a write is short instead)
+ */
+static int fsm_alloc(struct fsm_ino *in, size_t first, size_t last)
+{
+	uint64_t need = 0;
+	size_t i;
+
+	for (i = first; i < last; i++)
+		if (i >= in->nalloc || !in->alloc[i])
+			need += FSM_PG;
+	if (!need)
+		return 0;
+	if (need > fsm_free_bytes())
+		return -ENOSPC;
+	fsm_page_map_set(&in->alloc, &in->nalloc, first, last);
+	in->nblocks += need / FSM_PG;
+	fsm_used += need;
+	return 0;
+}
+
+/* free the blocks of pages [@first, @last) of @in */
+static void fsm_dealloc(struct fsm_ino *in, size_t first, size_t last)
+{
+	size_t i;
+
+	for (i = first; i < last && i < in->nalloc; i++) {
+		if (!in->alloc[i])
+			continue;
+		in->alloc[i] = 0;
+		in->nblocks--;
+		fsm_used -= FSM_PG;
+	}
+}
+
+/* a file nothing refers to any more frees its blocks (even if a power cut could bring it back) */
+static void fsm_release_blocks(struct fsm_ino *in)
+{
+	if (!in->dir && !in->nlink && !in->nopen)
+		fsm_dealloc(in, 0, in->nalloc);
+}
+
+/* after a power cut: the blocks of every file are those of its size */
+static void fsm_recount_blocks(void)
+{
+	struct fsm_ino *in;
+
+	fsm_used = 0;
+	for (in = fsm_inos; in; in = in->next) {
+		if (in->dir)
+			continue;
+		free(in->alloc);
+		in->alloc = NULL;
+		in->nalloc = in->nblocks = 0;
+		if (in->nlink)
+			fsm_alloc(in, 0, fsm_pages(in->size));
+	}
+}
+
+/* change the current size of @in to @size (zero what is cut) */
 static int fsm_set_size(struct fsm_ino *in, size_t size)
 {
 	size_t old = in->size;
 
+	/* growing makes a hole; shrinking frees the blocks past the end */
 	if (size > old) {
-		uint64_t need = (fsm_pages(size) - fsm_pages(old)) * FSM_PG;
-
-		if (need > fsm_space)
-			return -ENOSPC;
-		if (fsm_space != UINT64_MAX)
-			fsm_space -= need;
 		fsm_grow(&in->cur, &in->cap, size);
 		fsm_dirty_pages(in, old, size - old);
 	} else if (size < old) {
-		if (fsm_space != UINT64_MAX)
-			fsm_space +=
-				(fsm_pages(old) - fsm_pages(size)) * FSM_PG;
+		fsm_dealloc(in, fsm_pages(size), in->nalloc);
 		memset(in->cur + size, 0, old - size);
 		fsm_dirty_pages(in, size, old - size);
 	} else {
@@ -484,6 +567,7 @@ static void fsm_del_ent(struct fsm_ino *d, struct fsm_ent *victim)
 	}
 	victim->ino->nlink--;
 	d->ddirty = true;
+	fsm_release_blocks(victim->ino);
 	fsm_maybe_free(victim->ino);
 	free(victim->name);
 	free(victim);
@@ -542,6 +626,7 @@ static void fsm_drop_fd(struct fsm_ofd *o)
 	fsm_fds[o->fd - FSM_FD0] = NULL;
 	in->nopen--;
 	free(o);
+	fsm_release_blocks(in);
 	fsm_maybe_free(in);
 	pthread_cond_broadcast(&fsm_cv);
 }
@@ -666,7 +751,8 @@ void fsmodel_reset(void)
 	fsm_nfds = fsm_capfds = fsm_mark_fd = 0;
 	fsm_root = NULL;
 	fsm_boot();
-	fsm_space = UINT64_MAX;
+	fsm_cap = UINT64_MAX;
+	fsm_used = 0;
 	fsm_failat = 0;
 	fsm_fail_any = 0;
 	fsm_sb_err = 0;
@@ -764,7 +850,8 @@ void fsmodel_powercut(uint64_t seed)
 		if (!in->nlink && !in->dir)
 			fsm_maybe_free(in);
 	}
-	fsm_space = UINT64_MAX;
+	fsm_recount_blocks();
+	fsm_cap = UINT64_MAX;
 	fsm_sb_err = 0;
 	fsm_sb_err_seen = false;
 	pthread_mutex_unlock(&fsm_mu);
@@ -824,8 +911,26 @@ static int fsm_op_fails(int op)
 void fsmodel_set_space(uint64_t bytes)
 {
 	pthread_mutex_lock(&fsm_mu);
-	fsm_space = bytes;
+	fsm_cap = bytes == UINT64_MAX || bytes > UINT64_MAX - fsm_used ?
+			  UINT64_MAX :
+			  fsm_used + bytes;
 	pthread_mutex_unlock(&fsm_mu);
+}
+
+/* *@p, read under the model's lock */
+static uint64_t fsm_get(const uint64_t *p)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&fsm_mu);
+	n = *p;
+	pthread_mutex_unlock(&fsm_mu);
+	return n;
+}
+
+uint64_t fsmodel_used(void)
+{
+	return fsm_get(&fsm_used);
 }
 
 void fsmodel_fail_after(uint64_t n)
@@ -837,22 +942,12 @@ void fsmodel_fail_after(uint64_t n)
 
 uint64_t fsmodel_ops(enum fsmodel_op op)
 {
-	uint64_t n;
-
-	pthread_mutex_lock(&fsm_mu);
-	n = fsm_nops[op];
-	pthread_mutex_unlock(&fsm_mu);
-	return n;
+	return fsm_get(&fsm_nops[op]);
 }
 
 uint64_t fsmodel_changes(void)
 {
-	uint64_t n;
-
-	pthread_mutex_lock(&fsm_mu);
-	n = fsm_nchanges;
-	pthread_mutex_unlock(&fsm_mu);
-	return n;
+	return fsm_get(&fsm_nchanges);
 }
 
 int fsmodel_durable(const char *path)
@@ -958,7 +1053,7 @@ static int fsm_openat(int dirfd, const char *path, int flags, mode_t mode)
 			return -ENOENT;
 		if (!fsm_change())
 			return -EIO;
-		if (!fsm_space)
+		if (!fsm_inode_room())
 			return -ENOSPC;
 		in = fsm_new_ino(false);
 		fsm_add_ent(d, leaf, len, in);
@@ -1047,13 +1142,21 @@ ssize_t __wrap_pread(int fd, void *buf, size_t len, off_t off)
 static long fsm_write(struct fsm_ino *in, const void *buf, size_t len,
 		      size_t off)
 {
+	size_t pg;
 	int ret;
 
-	if (off + len > in->size) {
-		ret = fsm_set_size(in, off + len);
-		if (ret)
-			return ret;
+	ret = fsm_alloc(in, off / FSM_PG, fsm_pages(off + len));
+	if (ret == -ENOSPC) {
+		/* like Linux: write what fits, page by page; short */
+		for (pg = off / FSM_PG; pg < fsm_pages(off + len); pg++)
+			if (fsm_alloc(in, pg, pg + 1))
+				break;
+		if (pg * FSM_PG <= off)
+			return -ENOSPC;
+		len = pg * FSM_PG - off;
 	}
+	if (off + len > in->size)
+		fsm_set_size(in, off + len);
 	memcpy(in->cur + off, buf, len);
 	fsm_dirty_pages(in, off, len);
 	return (long)len;
@@ -1207,12 +1310,15 @@ int __wrap_fallocate(int fd, int mode, off_t off, off_t len)
 			memset(in->cur + off, 0, end - off);
 			fsm_dirty_pages(in, off, end - off);
 		}
+		/* the blocks of whole pages in the range go */
+		fsm_dealloc(in, fsm_pages(off), ((size_t)off + len) / FSM_PG);
 		FSM_RET(0);
 	}
-	if (mode == 0) {
-		if ((size_t)off + len > in->size)
-			FSM_RET(fsm_set_size(in, off + len));
-		FSM_RET(0);
+	if (mode == 0 || mode == FALLOC_FL_KEEP_SIZE) {
+		err = fsm_alloc(in, off / FSM_PG, fsm_pages(off + len));
+		if (!err && !mode && (size_t)off + len > in->size)
+			err = fsm_set_size(in, off + len);
+		FSM_RET(err);
 	}
 	FSM_RET(-EOPNOTSUPP);
 }
@@ -1348,7 +1454,7 @@ static int fsm_mkdirat(int dirfd, const char *path)
 		return -EEXIST;
 	if (!fsm_change())
 		return -EIO;
-	if (!fsm_space)
+	if (!fsm_inode_room())
 		return -ENOSPC;
 	fsm_add_ent(d, leaf, len, fsm_new_ino(true));
 	return 0;
@@ -1378,7 +1484,7 @@ static void fsm_fill_stat(struct fsm_ino *in, struct stat *st)
 	st->st_nlink = in->nlink ? in->nlink : (in == fsm_root);
 	st->st_size = in->dir ? FSM_PG : (off_t)in->size;
 	st->st_blksize = FSM_PG;
-	st->st_blocks = fsm_pages(in->size) * (FSM_PG / 512);
+	st->st_blocks = in->nblocks * (FSM_PG / 512);
 }
 
 int __wrap_fstat(int fd, struct stat *st)

@@ -18,6 +18,8 @@
  *  - create, rename and unlink change a directory's current entries;
  *    they become durable on fsync of that directory;
  *  - syncfs makes everything durable;
+ *  - space: blocks are counted per 4 KiB page, and a capacity can be
+ *    set (fsmodel_set_space), after which allocations fail with ENOSPC;
  *  - a power cut (fsmodel_powercut) keeps the durable state, and for what
  *    is not durable, chosen by the seed: nothing of it, all of it, or per
  *    4 KiB page old or new with a size that is any size the file had since
@@ -98,8 +100,21 @@ int fsmodel_fail_fsync(const char *path, int n);
  */
 int fsmodel_fail_op(enum fsmodel_op op, int err, int n);
 
-/** fsmodel_set_space() - free bytes from now on (UINT64_MAX: unlimited) */
+/**
+ * fsmodel_set_space() - @bytes free from now on (UINT64_MAX: unlimited):
+ * the capacity becomes the blocks in use plus @bytes.  Blocks are 4 KiB
+ * pages: a write or fallocate (also FALLOC_FL_KEEP_SIZE, beyond the size)
+ * allocates the pages it touches that have no block: a write as many
+ * as fit (short, or ENOSPC when none does), a fallocate all or none
+ * (ENOSPC); growing a file by truncate makes a hole; truncate frees the
+ * blocks past the new size, hole punching those of whole pages, and a
+ * file's last unlink and close all of its blocks.  A new inode needs one
+ * free page (ENOSPC).  A power cut or reset makes the space unlimited.
+ */
 void fsmodel_set_space(uint64_t bytes);
+
+/** fsmodel_used() - bytes of blocks in use (see fsmodel_set_space()) */
+uint64_t fsmodel_used(void);
 
 /**
  * fsmodel_fail_after() - from the @n-th state-changing call on (write,
