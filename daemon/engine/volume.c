@@ -298,20 +298,36 @@ int cvol_vol_check_failed(struct cvol_vol *vol)
 		vol->name, why);
 }
 
-int cvol_vol_lock(struct cvol_pool *pool, uint64_t vol_id, const char *name,
-		  char *lockname, size_t cap)
+/* the volume lock; @flags: CVOL_LOCK_TAKEOVER (open for writing only) */
+static int vol_lock(struct cvol_pool *pool, uint64_t vol_id, const char *name,
+		    char *lockname, size_t cap, unsigned int flags)
 {
 	char holder[CVOL_LOCK_HOLDER_MAX] = "";
 	int ret;
 
 	snprintf(lockname, cap, "v.%016" PRIx64, vol_id);
 	ret = pool->st->ops->lock(pool->st->priv, lockname, pool->cookie,
-				  holder);
+				  holder, flags);
+	if (ret == -EBUSY && !flags)
+		return cvol_seterr(
+			-EBUSY,
+			"volume '%s' is open for writing by %s (if that host is dead, opening the volume for writing takes it over)",
+			name, holder);
 	if (ret == -EBUSY)
 		return cvol_seterr(-EBUSY,
 				   "volume '%s' is open for writing by %s",
 				   name, holder);
 	return ret;
+}
+
+/*
+ * Management operations and check never take a volume over: another
+ * host's daemon that is slow to answer must not be fenced by them.
+ */
+int cvol_vol_lock(struct cvol_pool *pool, uint64_t vol_id, const char *name,
+		  char *lockname, size_t cap)
+{
+	return vol_lock(pool, vol_id, name, lockname, cap, 0);
 }
 
 void cvol_vol_unlock(struct cvol_pool *pool, const char *lockname)
@@ -1230,8 +1246,9 @@ int cvol_vol_open(struct cvol_pool *pool, const char *name, const char *snap,
 		ret = cvol_ro_compat_check(dir.ro_compat, "pool directory");
 		if (ret)
 			goto out_free_dir;
-		ret = cvol_vol_lock(pool, vol->vol_id, name, vol->lockname,
-				    sizeof(vol->lockname));
+		/* the one place that takes a dead holder's volume over */
+		ret = vol_lock(pool, vol->vol_id, name, vol->lockname,
+			       sizeof(vol->lockname), CVOL_LOCK_TAKEOVER);
 		if (ret)
 			goto out_free_dir;
 	}

@@ -1018,8 +1018,9 @@ static int fstore_flush_locked(struct fstore *fs)
 	return ret ? ret : fstore_sync_dirs(fs);
 }
 
+/* flock locks drop when their holder dies: @flags changes nothing */
 static int fstore_lock(void *priv, const char *name, const char *cookie,
-		       char holder[CVOL_LOCK_HOLDER_MAX])
+		       char holder[CVOL_LOCK_HOLDER_MAX], unsigned int flags)
 {
 	struct fstore *fs = priv;
 	char p[CVOL_OID_MAX + 8];

@@ -30,15 +30,18 @@
  * Locks.  lock(name) takes the RADOS exclusive lock "cvol" on the object
  * ",lk.<name>" (never listed) with the caller's cookie (host and daemon).  The holder
  * first places a watch on that object and acknowledges every notify on it.
- * A contender that gets -EBUSY lists the lockers and sends a notify: if the
- * holder's client acknowledges within RADOS_LIVENESS_MS (10 s), it is
- * alive and the contender fails with -EBUSY and the holder's cookie.  If
- * not, the holder is dead (or cut off): the contender blocklists the
- * holder's client address, so a holder that was only partitioned can no
- * longer write, breaks the lock and takes it.  A lock is never broken
- * without fencing; a client without the rights to blocklist gets -EBUSY
- * with the reason.  No lease renewal thread is needed and a live holder
- * never loses its lock while it answers.  close() unwatches and unlocks.
+ * A contender that gets -EBUSY lists the lockers.  Without
+ * CVOL_LOCK_TAKEOVER (management operations, check) it stops there: -EBUSY
+ * and the holder's cookie, nobody probed or fenced.  With it (opening a
+ * volume for writing) it sends a notify: if the holder's client
+ * acknowledges within RADOS_LIVENESS_MS (10 s), it is alive and the
+ * contender fails with -EBUSY and the holder's cookie.  If not, the holder
+ * is dead (or cut off): the contender blocklists the holder's client
+ * address, so a holder that was only partitioned can no longer write,
+ * breaks the lock and takes it.  A lock is never broken without fencing; a
+ * client without the rights to blocklist gets -EBUSY with the reason.  No
+ * lease renewal thread is needed and a live holder never loses its lock
+ * while it answers.  close() unwatches and unlocks.
  *
  * Programs using this driver must ignore SIGPIPE (cvold does): librados
  * can write to a socket the cluster closed, e.g. once it fenced us, and a
@@ -696,12 +699,13 @@ static bool rados_notify_acked(const char *reply, size_t len, uint64_t gid)
 }
 
 /*
- * The lock on @oid is held by someone else: report them, or fence and
- * break the lock when they do not answer.  Returns -EBUSY (holder filled
- * in), -EAGAIN when the lock was broken and may be retried, or -errno.
+ * The lock on @oid is held by someone else: report them, or (@takeover)
+ * fence and break the lock when they do not answer.  Returns -EBUSY
+ * (holder filled in), -EAGAIN when the lock was broken or released and
+ * may be retried, or -errno.
  */
 static int rados_lock_contend(struct rados_store *st, const char *oid,
-			      char holder[CVOL_LOCK_HOLDER_MAX])
+			      char holder[CVOL_LOCK_HOLDER_MAX], bool takeover)
 {
 	char tag[64], clients[128], cookies[CVOL_LOCK_HOLDER_MAX], addrs[128];
 	size_t tag_len = sizeof(tag), clients_len = sizeof(clients);
@@ -723,6 +727,8 @@ static int rados_lock_contend(struct rados_store *st, const char *oid,
 		return -EAGAIN; /* released meanwhile */
 	memcpy(holder, cookies, CVOL_LOCK_HOLDER_MAX);
 	holder[CVOL_LOCK_HOLDER_MAX - 1] = '\0';
+	if (!takeover)
+		return cvol_seterr(-EBUSY, "lock %s held by %s", oid, cookies);
 	if (sscanf(clients, "client.%" SCNu64, &gid) != 1)
 		return cvol_seterr(-EBUSY, "rados: %s/%s locked by %s (%s)",
 				   st->pool, oid, clients, cookies);
@@ -757,7 +763,8 @@ static int rados_lock_contend(struct rados_store *st, const char *oid,
 }
 
 static int rados_store_lock(void *priv, const char *name, const char *cookie,
-			    char holder[CVOL_LOCK_HOLDER_MAX])
+			    char holder[CVOL_LOCK_HOLDER_MAX],
+			    unsigned int flags)
 {
 	struct rados_store *st = priv;
 	struct rados_held_lock *hl;
@@ -809,7 +816,8 @@ static int rados_store_lock(void *priv, const char *name, const char *cookie,
 		}
 		if (ret != -EBUSY)
 			break;
-		ret = rados_lock_contend(st, hl->oid, holder);
+		ret = rados_lock_contend(st, hl->oid, holder,
+					 flags & CVOL_LOCK_TAKEOVER);
 		if (ret != -EAGAIN)
 			goto out_unwatch;
 	}

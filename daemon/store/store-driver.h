@@ -24,6 +24,9 @@
 
 typedef int (*cvol_store_list_cb)(void *arg, const char *oid);
 
+/* lock(): take a silent holder's lock over, fencing it first */
+#define CVOL_LOCK_TAKEOVER (1u << 0)
+
 /**
  * struct cvol_store_ops - one object store driver
  *
@@ -112,9 +115,13 @@ struct cvol_store_ops {
 	 * @cookie (host and daemon identity).  When another instance holds it
 	 * returns -EBUSY and copies the holder's cookie into @holder.  The
 	 * lock drops on unlock(), close(), or the death of the holder.
+	 * @flags: CVOL_LOCK_TAKEOVER, or 0.  Stores whose holders can be cut
+	 * off without dying (rados) break a holder's lock only with
+	 * CVOL_LOCK_TAKEOVER, and only after it failed to show it is alive
+	 * and was fenced; without it they never probe or fence anyone.
 	 */
 	int (*lock)(void *priv, const char *name, const char *cookie,
-		    char holder[CVOL_LOCK_HOLDER_MAX]);
+		    char holder[CVOL_LOCK_HOLDER_MAX], unsigned int flags);
 
 	/** @unlock: release a lock taken by this instance. */
 	int (*unlock)(void *priv, const char *name, const char *cookie);

@@ -520,8 +520,9 @@ static int mem_flush(void *priv)
 	return ret;
 }
 
+/* one process: a holder never dies unseen, @flags changes nothing */
 static int mem_lock(void *priv, const char *name, const char *cookie,
-		    char holder[CVOL_LOCK_HOLDER_MAX])
+		    char holder[CVOL_LOCK_HOLDER_MAX], unsigned int flags)
 {
 	struct mem_disk *d = ((struct mem_inst *)priv)->disk;
 	struct mem_lock *l;

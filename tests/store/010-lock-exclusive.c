@@ -23,31 +23,31 @@ int main(void)
 	const char *l1 = st_oid("lock1"), *l2 = st_oid("lock2");
 	const char *ca = "hostA:cvold.111", *cb = "hostB:cvold.222";
 
-	ST_EQ(a->ops->lock(a->priv, l1, ca, holder), 0);
+	ST_EQ(a->ops->lock(a->priv, l1, ca, holder, 0), 0);
 	/* a held lock is not an object: listings (and pool checks) skip it */
 	ST_EQ(a->ops->list(a->priv, "", no_lock_objects, (void *)l1), 0);
 	memset(holder, 0, sizeof(holder));
 	cvol_clearerr();
-	ST_EQ(b->ops->lock(b->priv, l1, cb, holder), -EBUSY);
+	ST_EQ(b->ops->lock(b->priv, l1, cb, holder, 0), -EBUSY);
 	if (strcmp(holder, ca))
 		st_fail(__FILE__, __LINE__, "holder '%s', want '%s'", holder,
 			ca);
 	ST_MSG(ca);
 	/* still busy when asked again */
-	ST_EQ(b->ops->lock(b->priv, l1, cb, holder), -EBUSY);
+	ST_EQ(b->ops->lock(b->priv, l1, cb, holder, 0), -EBUSY);
 
-	ST_EQ(b->ops->lock(b->priv, l2, cb, holder), 0);
-	ST_EQ(a->ops->lock(a->priv, l2, ca, holder), -EBUSY);
+	ST_EQ(b->ops->lock(b->priv, l2, cb, holder, 0), 0);
+	ST_EQ(a->ops->lock(a->priv, l2, ca, holder, 0), -EBUSY);
 	ST_EQ(strcmp(holder, cb), 0);
 
 	ST_EQ(a->ops->unlock(a->priv, l1, ca), 0);
-	ST_EQ(b->ops->lock(b->priv, l1, cb, holder), 0);
-	ST_EQ(a->ops->lock(a->priv, l1, ca, holder), -EBUSY);
+	ST_EQ(b->ops->lock(b->priv, l1, cb, holder, 0), 0);
+	ST_EQ(a->ops->lock(a->priv, l1, ca, holder, 0), -EBUSY);
 	ST_EQ(strcmp(holder, cb), 0);
 
 	cvol_store_close(b);
-	ST_EQ(a->ops->lock(a->priv, l1, ca, holder), 0);
-	ST_EQ(a->ops->lock(a->priv, l2, ca, holder), 0);
+	ST_EQ(a->ops->lock(a->priv, l1, ca, holder, 0), 0);
+	ST_EQ(a->ops->lock(a->priv, l2, ca, holder, 0), 0);
 	ST_EQ(a->ops->unlock(a->priv, l1, ca), 0);
 	ST_EQ(a->ops->unlock(a->priv, l2, ca), 0);
 	cvol_store_close(a);

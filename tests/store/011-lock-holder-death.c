@@ -30,7 +30,7 @@ int main(void)
 	if (pid == 0) {
 		close(p[0]);
 		st = st_open();
-		ret = st->ops->lock(st->priv, l, "host:dying", holder);
+		ret = st->ops->lock(st->priv, l, "host:dying", holder, 0);
 		c = ret ? 'E' : 'L';
 		if (write(p[1], &c, 1) != 1)
 			_exit(1);
@@ -44,7 +44,8 @@ int main(void)
 		st_fail(__FILE__, __LINE__, "child could not lock");
 	}
 	st = st_open();
-	ret = st->ops->lock(st->priv, l, "host:heir", holder);
+	ret = st->ops->lock(st->priv, l, "host:heir", holder,
+			    CVOL_LOCK_TAKEOVER);
 	if (ret != -EBUSY) {
 		kill(pid, SIGKILL);
 		st_fail(__FILE__, __LINE__, "lock with live holder: %d", ret);
@@ -56,7 +57,8 @@ int main(void)
 	ST_TRUE(WIFSIGNALED(status));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		ret = st->ops->lock(st->priv, l, "host:heir", holder);
+		ret = st->ops->lock(st->priv, l, "host:heir", holder,
+				    CVOL_LOCK_TAKEOVER);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (ret != -EBUSY || t1.tv_sec - t0.tv_sec > 20)
 			break;

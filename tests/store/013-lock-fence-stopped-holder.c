@@ -38,7 +38,7 @@ int main(void)
 	if (pid == 0) {
 		st = st_open();
 		c = 'L';
-		if (st->ops->lock(st->priv, l, "host:stopped", holder) ||
+		if (st->ops->lock(st->priv, l, "host:stopped", holder, 0) ||
 		    st->ops->write_full(st->priv, obj, "before", 6))
 			c = 'E';
 		if (write(up[1], &c, 1) != 1 || read(down[0], &c, 1) != 1)
@@ -61,7 +61,8 @@ int main(void)
 	ST_EQ(kill(pid, SIGSTOP), 0);
 
 	st = st_open();
-	ret = st->ops->lock(st->priv, l, "host:heir", holder);
+	ret = st->ops->lock(st->priv, l, "host:heir", holder,
+			    CVOL_LOCK_TAKEOVER);
 	kill(pid, SIGCONT);
 	if (ret) {
 		kill(pid, SIGKILL);
