@@ -49,6 +49,31 @@ static char *trim(char *s)
 	return s;
 }
 
+/* @val as bytes with an optional K, M or G suffix (at most 1 GiB): 0 or -1 */
+static int parse_size(const char *val, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(val, &end, 10);
+	if (errno || end == val || val[0] == '-')
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (*end || v > (1ull << 30) >> shift)
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
 static int set_key(struct config_pool *p, const char *key, const char *val,
 		   const char *path, int line)
 {
@@ -58,17 +83,26 @@ static int set_key(struct config_pool *p, const char *key, const char *val,
 	char *end;
 	size_t i;
 
-	if (!strcmp(key, "connect_timeout")) {
+	if (!strcmp(key, "connect_timeout") || !strcmp(key, "op_timeout")) {
 		errno = 0;
 		v = strtoul(val, &end, 10);
 		if (errno || end == val || *end || v > 3600)
-			return cvol_seterr(
-				-EINVAL,
-				"%s:%d: connect_timeout must be 0..3600 seconds",
-				path, line);
-		p->conf.connect_timeout = (unsigned int)v;
+			return cvol_seterr(-EINVAL,
+					   "%s:%d: %s must be 0..3600 seconds",
+					   path, line, key);
+		if (key[0] == 'c')
+			p->conf.connect_timeout = (unsigned int)v;
+		else
+			p->conf.op_timeout = (unsigned int)v;
 		return 0;
 	}
+	if (!strcmp(key, "meta_reserve"))
+		return parse_size(val, &p->conf.meta_reserve) ?
+			       cvol_seterr(
+				       -EINVAL,
+				       "%s:%d: meta_reserve must be a size (bytes, or with K, M, G) of at most 1G",
+				       path, line) :
+			       0;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strcmp(key, keys[i]))
 			continue;

@@ -10,10 +10,12 @@
  *   ceph_conf = /etc/ceph/ceph.conf
  *   ceph_client = client.cvol
  *   connect_timeout = 10
+ *   op_timeout = 30
  *
  *   [pool fast]
  *   driver = file
  *   path = /srv/nvme/cvol
+ *   meta_reserve = 16M
  *
  * Keys are the fields of struct cvol_store_conf (store.h).  A pool that is
  * not in the file is a file pool under the store root.  See

@@ -10,6 +10,7 @@
  *                            rename); stale ones go at open
  *   <root>/,lk.<name>        lock files (flock), holding the holder cookie
  *   <root>/,meta.lock        byte-range (OFD) locks serialising meta_cas
+ *   <root>/,reserve          the metadata reserve (below)
  *
  * Names starting with ',' are never objects (',' is not an oid character)
  * and list() skips them.
@@ -23,6 +24,18 @@
  * directories in which objects were created or removed.  The first flush
  * of an instance syncs the whole file system (syncfs): it cannot know what
  * a dead predecessor left unsynced.
+ *
+ * Full file system.  Freeing space needs metadata writes: a discard only
+ * counts once the map chunk that no longer names the object is committed,
+ * and a commit writes a new file.  So the store keeps a reserve: ,reserve
+ * has blocks preallocated beyond its size (FALLOC_FL_KEEP_SIZE) over
+ * [0, have).  A metadata write (meta_cas, punch) that fails with ENOSPC or
+ * EDQUOT gives the last step of the reserve back to the file system
+ * (hole punch) and tries again, until the reserve is gone; data writes
+ * never touch it.  After such a retry, and after every remove or punch
+ * while the reserve is short, the store takes space back for it, in
+ * steps that halve down to one page, so that data writes do not eat what
+ * was given back.  While it is short, ENOSPC messages say so.
  */
 #include <dirent.h>
 #include <endian.h>
@@ -47,6 +60,9 @@
 #define FSTORE_FANOUT 256
 #define FSTORE_META_STRIPES 64
 #define FSTORE_META_HDR 8
+#define FSTORE_PG 4096ull
+#define FSTORE_RESERVE_DEFAULT (16ull << 20)
+#define FSTORE_RESERVE_STEP_MIN (64ull << 10)
 
 struct fstore_lock {
 	char name[CVOL_OID_MAX + 1];
@@ -93,6 +109,14 @@ struct fstore {
 	 * with the data lost.  Every later write and flush fails.
 	 */
 	int poisoned;
+
+	/* the metadata reserve (see the top of this file) */
+	int resfd; /* ,reserve; -1: none could be made */
+	uint64_t res_target, res_step;
+	pthread_mutex_t res_mu; /* protects res_have, res_short, space_msg */
+	uint64_t res_have; /* bytes allocated, from offset 0 */
+	bool res_short; /* res_have < res_target (also read unlocked) */
+	char space_msg[192]; /* why the reserve is short, or "" */
 };
 
 /* once a sync failed, @fs is unusable for anything but reads */
@@ -211,6 +235,149 @@ out_unlock:
 	pthread_mutex_unlock(&fs->mu);
 }
 
+/* say how the reserve stands; under res_mu */
+static void fstore_reserve_note(struct fstore *fs, const char *why)
+{
+	__atomic_store_n(&fs->res_short, fs->res_have < fs->res_target,
+			 __ATOMIC_RELAXED);
+	if (fs->res_have >= fs->res_target)
+		fs->space_msg[0] = '\0';
+	else
+		snprintf(fs->space_msg, sizeof(fs->space_msg),
+			 "%s; metadata reserve at %llu of %llu KiB", why,
+			 (unsigned long long)fs->res_have >> 10,
+			 (unsigned long long)fs->res_target >> 10);
+}
+
+/*
+ * Grow the reserve back towards its target: steps of res_step, halved
+ * after each refusal down to one page.  A refused fallocate may have
+ * allocated part of its range: punch it out again.
+ */
+static void fstore_reserve_refill(struct fstore *fs)
+{
+	char why[96] = "the file system is full";
+	uint64_t piece, n;
+	int err;
+
+	if (fs->resfd < 0)
+		return;
+	pthread_mutex_lock(&fs->res_mu);
+	for (piece = fs->res_step;
+	     piece >= FSTORE_PG && fs->res_have < fs->res_target;) {
+		n = fs->res_target - fs->res_have;
+		if (n > piece)
+			n = piece;
+		if (!fallocate(fs->resfd, FALLOC_FL_KEEP_SIZE, fs->res_have,
+			       n)) {
+			fs->res_have += n;
+			continue;
+		}
+		err = errno;
+		fallocate(fs->resfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			  fs->res_have, n);
+		if (err != ENOSPC && err != EDQUOT) {
+			/* not supported here: keep what there is */
+			snprintf(why, sizeof(why),
+				 "cannot preallocate the reserve: %s",
+				 strerror(err));
+			break;
+		}
+		piece /= 2;
+	}
+	fstore_reserve_note(fs, why);
+	pthread_mutex_unlock(&fs->res_mu);
+}
+
+/* after space was freed: refill the reserve if it is short */
+static void fstore_reserve_freed(struct fstore *fs)
+{
+	if (__atomic_load_n(&fs->res_short, __ATOMIC_RELAXED))
+		fstore_reserve_refill(fs);
+}
+
+/*
+ * A metadata write failed with @err: if that was for lack of space, give
+ * one step of the reserve back to the file system.  True iff the caller
+ * should try again.
+ */
+static bool fstore_reserve_release(struct fstore *fs, int err)
+{
+	uint64_t n;
+	bool ok = false;
+
+	if ((err != -ENOSPC && err != -EDQUOT) || fs->resfd < 0 ||
+	    __atomic_load_n(&fs->poisoned, __ATOMIC_RELAXED))
+		return false;
+	pthread_mutex_lock(&fs->res_mu);
+	n = fs->res_have < fs->res_step ? fs->res_have : fs->res_step;
+	if (n &&
+	    !fallocate(fs->resfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		       fs->res_have - n, n)) {
+		fs->res_have -= n;
+		ok = true;
+	} else if (fs->res_have && !ftruncate(fs->resfd, 0)) {
+		/* no hole punching: truncating frees all of it */
+		fs->res_have = 0;
+		ok = true;
+	}
+	fstore_reserve_note(
+		fs, "the file system is full: metadata writes use the reserve");
+	pthread_mutex_unlock(&fs->res_mu);
+	return ok;
+}
+
+/*
+ * Open (or create) the reserve and fill it as far as the file system
+ * lets it.  Never fails: a store on a full file system must still open,
+ * if only to free space.
+ */
+static void fstore_reserve_open(struct fstore *fs, uint64_t target)
+{
+	struct stat st;
+
+	pthread_mutex_init(&fs->res_mu, NULL);
+	fs->res_target = (target ? target : FSTORE_RESERVE_DEFAULT) &
+			 ~(FSTORE_PG - 1);
+	fs->res_step = fs->res_target / 16;
+	if (fs->res_step < FSTORE_RESERVE_STEP_MIN)
+		fs->res_step = FSTORE_RESERVE_STEP_MIN;
+	fs->res_step &= ~(FSTORE_PG - 1);
+	fs->resfd = openat(fs->rootfd, ",reserve", O_RDWR | O_CREAT | O_CLOEXEC,
+			   0600);
+	if (fs->resfd < 0) {
+		snprintf(fs->space_msg, sizeof(fs->space_msg),
+			 "no metadata reserve: create ,reserve: %s",
+			 strerror(errno));
+		fs->res_short = true;
+		return;
+	}
+	if (!fstat(fs->resfd, &st))
+		fs->res_have = ((uint64_t)st.st_blocks * 512) &
+			       ~(FSTORE_PG - 1);
+	if (fs->res_have > fs->res_target)
+		fs->res_have = fs->res_target;
+	fstore_reserve_refill(fs);
+}
+
+/* the error of a failed data write @what of @oid: says when space is short */
+static int fstore_write_err(struct fstore *fs, int err, const char *what,
+			    const char *oid)
+{
+	char note[sizeof(fs->space_msg)];
+
+	if (err != -ENOSPC && err != -EDQUOT)
+		return cvol_seterr(err, "%s %s: %s", what, oid, strerror(-err));
+	pthread_mutex_lock(&fs->res_mu);
+	snprintf(note, sizeof(note), "%s", fs->space_msg);
+	pthread_mutex_unlock(&fs->res_mu);
+	return cvol_seterr(
+		err, "%s %s: %s (%s)", what, oid, strerror(-err),
+		note[0] ?
+			note :
+			"the file system is full: discard data or free space; metadata reserve kept");
+}
+
 /*
  * fsync the root and each of its ancestors: the directories fstore_open()
  * created are durable, and so are their entries.  0 or -errno (message
@@ -322,6 +489,7 @@ static int fstore_open(const struct cvol_store_conf *conf, void **priv)
 	pthread_mutex_init(&fs->mu, NULL);
 	pthread_mutex_init(&fs->flush_mu, NULL);
 	pthread_mutex_init(&fs->dir_mu, NULL);
+	fstore_reserve_open(fs, conf->meta_reserve);
 	/*
 	 * An earlier instance (a cvold that was killed) may have left
 	 * acknowledged writes in the page cache that nobody synced; this
@@ -354,6 +522,9 @@ static void fstore_close(void *priv)
 	for (i = 0; i < fs->ndirty; i++)
 		free(fs->dirty[i]);
 	free(fs->dirty);
+	if (fs->resfd >= 0)
+		close(fs->resfd);
+	pthread_mutex_destroy(&fs->res_mu);
 	close(fs->metafd);
 	close(fs->rootfd);
 	free(fs);
@@ -463,7 +634,7 @@ static int fstore_put(struct fstore *fs, const char *oid, const void *buf,
 		ret = -errno;
 	close(fd);
 	if (ret)
-		return cvol_seterr(ret, "write %s: %s", oid, strerror(-ret));
+		return fstore_write_err(fs, ret, "write", oid);
 	fstore_mark_dirty(fs, oid, created);
 	return 0;
 }
@@ -481,6 +652,30 @@ static int fstore_write_full(void *priv, const char *oid, const void *buf,
 	return fstore_put(priv, oid, buf, len, 0, true);
 }
 
+/* punch [@off, @off + @len) of the open object @fd (size @size) */
+static int fstore_punch_fd(int fd, uint64_t size, uint64_t off, uint64_t len)
+{
+	/* no hole punching here: write zeros instead */
+	static const char zeros[65536];
+	uint64_t end = off + len, o;
+	int ret = 0;
+
+	if (!fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
+		       len))
+		return 0;
+	/* any error but "no hole punching here" (ENOSPC: an extent split) */
+	if (errno != EOPNOTSUPP)
+		return -errno;
+	if (size < end)
+		end = size;
+	for (o = off; o < end && !ret; o += sizeof(zeros))
+		ret = fstore_pwrite_all(
+			fd, zeros,
+			end - o < sizeof(zeros) ? end - o : sizeof(zeros), o);
+	return ret;
+}
+
+/* a discard: a full file system lends it the metadata reserve */
 static int fstore_punch(void *priv, const char *oid, uint64_t off,
 			uint64_t len)
 {
@@ -501,31 +696,15 @@ static int fstore_punch(void *priv, const char *oid, uint64_t off,
 	}
 	if ((uint64_t)st.st_size <= off)
 		goto out_close; /* nothing there to punch */
-	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
-		      len)) {
-		/* no hole punching here: write zeros instead */
-		static const char zeros[65536];
-		uint64_t end = off + len, o;
-
-		if (errno != EOPNOTSUPP) {
-			ret = cvol_seterr(-errno, "punch %s: %s", oid,
-					  strerror(errno));
-			goto out_close;
-		}
-
-		if ((uint64_t)st.st_size < end)
-			end = st.st_size;
-		for (o = off; o < end && !ret; o += sizeof(zeros))
-			ret = fstore_pwrite_all(fd, zeros,
-					end - o < sizeof(zeros) ?
-						end - o : sizeof(zeros), o);
-		if (ret) {
-			ret = cvol_seterr(ret, "punch %s: %s", oid,
-					  strerror(-ret));
-			goto out_close;
-		}
+	do
+		ret = fstore_punch_fd(fd, st.st_size, off, len);
+	while (ret && fstore_reserve_release(fs, ret));
+	if (ret) {
+		ret = fstore_write_err(fs, ret, "punch", oid);
+		goto out_close;
 	}
 	fstore_mark_dirty(fs, oid, false);
+	fstore_reserve_freed(fs);
 out_close:
 	close(fd);
 	return ret;
@@ -545,6 +724,7 @@ static int fstore_remove(void *priv, const char *oid)
 	pthread_mutex_lock(&fs->mu);
 	fs->dir_dirty[fstore_dir(oid)] = true;
 	pthread_mutex_unlock(&fs->mu);
+	fstore_reserve_freed(fs);
 	return 0;
 }
 
@@ -865,14 +1045,42 @@ static int fstore_sync_dirs(struct fstore *fs)
 	return ret;
 }
 
+/*
+ * Write the replacement file @tmp of a metadata object: version @ver, then
+ * @buf, synced.  0 or -errno, and then no @tmp is left.  A failed fsync
+ * poisons the store.
+ */
+static int fstore_meta_tmp(struct fstore *fs, const char *tmp, uint64_t ver,
+			   const void *buf, size_t len)
+{
+	uint64_t v = htole64(ver);
+	int fd, ret;
+
+	fd = openat(fs->rootfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600);
+	if (fd < 0)
+		return -errno;
+	ret = fstore_pwrite_all(fd, &v, sizeof(v), 0);
+	if (!ret)
+		ret = fstore_pwrite_all(fd, buf, len, FSTORE_META_HDR);
+	if (!ret && fsync(fd)) {
+		ret = -errno;
+		fstore_poison(fs);
+	}
+	close(fd);
+	if (ret)
+		unlinkat(fs->rootfd, tmp, 0);
+	return ret;
+}
+
 static int fstore_meta_cas(void *priv, const char *oid, const void *buf,
 			   size_t len, uint64_t expect, uint64_t *version)
 {
 	struct fstore *fs = priv;
 	char p[CVOL_OID_MAX + 8], tmp[CVOL_OID_MAX + 64], sub[8];
-	uint64_t cur = 0, v;
-	bool pending;
-	int fd, ret;
+	bool pending, lent = false;
+	uint64_t cur = 0;
+	int ret;
 
 	ret = fstore_change_path(fs, oid, p, sizeof(p));
 	if (ret)
@@ -899,27 +1107,19 @@ static int fstore_meta_cas(void *priv, const char *oid, const void *buf,
 		goto out_unlock;
 	snprintf(tmp, sizeof(tmp), "%02x/,tmp.%s.%d", fstore_dir(oid), oid,
 		 gettid());
-	fd = openat(fs->rootfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0600);
-	if (fd < 0) {
-		ret = cvol_seterr(-errno, "create %s: %s", tmp,
-				  strerror(errno));
-		goto out_unlock;
-	}
-	v = htole64(cur + 1);
-	ret = fstore_pwrite_all(fd, &v, sizeof(v), 0);
-	if (!ret)
-		ret = fstore_pwrite_all(fd, buf, len, FSTORE_META_HDR);
-	if (!ret && fsync(fd)) {
+	/* a full file system lends metadata its reserve, step by step */
+	while ((ret = fstore_meta_tmp(fs, tmp, cur + 1, buf, len)) &&
+	       fstore_reserve_release(fs, ret))
+		lent = true;
+	if (!ret && renameat(fs->rootfd, tmp, fs->rootfd, p)) {
 		ret = -errno;
-		fstore_poison(fs);
-	}
-	close(fd);
-	if (!ret && renameat(fs->rootfd, tmp, fs->rootfd, p))
-		ret = -errno;
-	if (ret) {
 		unlinkat(fs->rootfd, tmp, 0);
-		ret = cvol_seterr(ret, "replace %s: %s", oid, strerror(-ret));
+	}
+	/* take back what this write did not need, before data writes do */
+	if (lent)
+		fstore_reserve_refill(fs);
+	if (ret) {
+		ret = fstore_write_err(fs, ret, "replace", oid);
 		goto out_unlock;
 	}
 	/*

@@ -43,6 +43,17 @@
  * lease renewal thread is needed and a live holder never loses its lock
  * while it answers.  close() unwatches and unlocks.
  *
+ * Full pools and timeouts.  Every I/O context carries the "full try" flag
+ * (LIBRADOS_OPERATION_FULL_TRY): when the pool reaches its quota or the
+ * cluster is full, librados would otherwise hold every write, and every
+ * remove, until space returns, so space could never be freed.  With the
+ * flag the OSD answers: operations that free or do not grow (remove, punch,
+ * rewriting a map chunk) succeed, and those that grow fail at once with
+ * -EDQUOT (quota) or -ENOSPC (full), as on a full file system.  Every
+ * object operation has a timeout (op_timeout, rados_osd_op_timeout) and
+ * every monitor command one (connect_timeout, rados_mon_op_timeout), so a
+ * cluster that stops answering gives -ETIMEDOUT instead of a hang.
+ *
  * Programs using this driver must ignore SIGPIPE (cvold does): librados
  * can write to a socket the cluster closed, e.g. once it fenced us, and a
  * library does not change the process's signal dispositions.
@@ -67,6 +78,8 @@
  * how long taking over a dead holder's volume takes.
  */
 #define RADOS_LIVENESS_MS 10000
+/* Default op_timeout: how long one object operation may take. */
+#define RADOS_OP_TIMEOUT_S 30
 /* How long the OSD keeps a watch of a client that went away. */
 #define RADOS_WATCH_TIMEOUT_S 30
 #define RADOS_LOCK_NAME "cvol"
@@ -102,6 +115,7 @@ struct rados_held_lock {
  * @io: I/O context for data ops and locks (thread-safe in librados)
  * @pool: RADOS pool name
  * @ns: RADOS namespace inside @pool ("" for the default one)
+ * @op_timeout: seconds an object operation may take (for messages)
  * @locks_mutex: protects @locks
  * @locks: locks held by this instance
  */
@@ -110,11 +124,15 @@ struct rados_store {
 	rados_ioctx_t io;
 	char pool[128];
 	char ns[128];
+	unsigned int op_timeout;
 	pthread_mutex_t locks_mutex;
 	struct rados_held_lock *locks;
 };
 
-/* A new I/O context on the store's pool and namespace. */
+/*
+ * A new I/O context on the store's pool and namespace, whose operations
+ * get an answer from a full pool (see the top of this file).
+ */
 static int rados_store_ioctx(struct rados_store *st, rados_ioctx_t *io)
 {
 	int ret;
@@ -123,6 +141,7 @@ static int rados_store_ioctx(struct rados_store *st, rados_ioctx_t *io)
 	if (ret < 0)
 		return ret;
 	rados_ioctx_set_namespace(*io, st->ns);
+	rados_set_pool_full_try(*io);
 	return 0;
 }
 
@@ -139,6 +158,17 @@ static int rados_ioerr(struct rados_store *st, int ret, const char *what,
 			ret,
 			"rados: %s %s/%s: this client was fenced (blocklisted) by another host taking over",
 			what, st->pool, oid);
+	if (ret == -EDQUOT || ret == -ENOSPC)
+		return cvol_seterr(
+			ret,
+			"rados: %s %s/%s: %s: the RADOS pool is %s; discard data (fstrim) or add space",
+			what, st->pool, oid, strerror(-ret),
+			ret == -EDQUOT ? "at its quota" : "full");
+	if (ret == -ETIMEDOUT)
+		return cvol_seterr(
+			ret,
+			"rados: %s %s/%s: no answer within op_timeout (%u s)",
+			what, st->pool, oid, st->op_timeout);
 	return cvol_seterr(ret, "rados: %s %s/%s: %s", what, st->pool, oid,
 			   strerror(-ret));
 }
@@ -170,7 +200,7 @@ static int rados_open(const struct cvol_store_conf *conf, void **priv)
 	unsigned int tmo = conf->connect_timeout ? conf->connect_timeout : 10;
 	char mon_host[256] = "";
 	struct rados_store *st;
-	char tmo_s[16], *ns;
+	char tmo_s[16], op_s[16], *ns;
 	int ret;
 
 	if (!conf->ceph_pool || !conf->ceph_pool[0])
@@ -215,11 +245,16 @@ static int rados_open(const struct cvol_store_conf *conf, void **priv)
 				  strerror(-ret));
 		goto out_shutdown;
 	}
+	st->op_timeout = conf->op_timeout ? conf->op_timeout :
+					    RADOS_OP_TIMEOUT_S;
 	snprintf(tmo_s, sizeof(tmo_s), "%u", tmo);
+	snprintf(op_s, sizeof(op_s), "%u", st->op_timeout);
 	ret = rados_conf_set(st->cluster, "client_mount_timeout", tmo_s);
 	if (!ret)
 		ret = rados_conf_set(st->cluster, "rados_mon_op_timeout",
 				     tmo_s);
+	if (!ret)
+		ret = rados_conf_set(st->cluster, "rados_osd_op_timeout", op_s);
 	/* a library does not print: librados logs only to its log file */
 	if (!ret)
 		ret = rados_conf_set(st->cluster, "log_to_stderr", "false");

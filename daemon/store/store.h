@@ -30,7 +30,13 @@
  * @ceph_conf: rados driver: ceph.conf path (NULL: librados default search)
  * @ceph_client: rados driver: client name, e.g. "client.admin"
  * @ceph_pool: rados driver: RADOS pool name
- * @connect_timeout: rados driver: seconds to wait for the cluster (0: 10)
+ * @connect_timeout: rados driver: seconds to wait for the cluster, and
+ *                   for each monitor command (0: 10)
+ * @op_timeout: rados driver: seconds after which an object operation
+ *              fails with -ETIMEDOUT instead of waiting on (0: 30)
+ * @meta_reserve: file driver: bytes kept preallocated so that metadata
+ *                commits (and with them discards) still work on a full
+ *                file system (0: 16 MiB)
  */
 struct cvol_store_conf {
 	const char *driver;
@@ -41,6 +47,8 @@ struct cvol_store_conf {
 	const char *ceph_pool;
 	unsigned int connect_timeout;
 	bool existing;
+	unsigned int op_timeout;
+	uint64_t meta_reserve;
 };
 
 /* an open store instance (store-driver.h has its layout) */

@@ -91,9 +91,13 @@ int main(void)
 	    "ceph_conf = /etc/ceph/ceph.conf\n"
 	    "ceph_client = client.cvol\n"
 	    "connect_timeout = 7\n"
+	    "op_timeout = 9\n"
 	    "\n"
 	    "[pool fast]\n"
-	    "  path = /srv/fast  \n");
+	    "  path = /srv/fast  \n"
+	    "meta_reserve = 2M\n"
+	    "[pool tiny]\n"
+	    "meta_reserve = 65536\n");
 	EQ(cvol_config_load(path, &cfg), 0);
 	EQ(cvol_config_pool(cfg, "ceph", &c), 0);
 	STREQ(c.driver, "rados");
@@ -102,11 +106,17 @@ int main(void)
 	STREQ(c.ceph_conf, "/etc/ceph/ceph.conf");
 	STREQ(c.ceph_client, "client.cvol");
 	EQ(c.connect_timeout, 7);
+	EQ(c.op_timeout, 9);
+	EQ(c.meta_reserve, 0);
 	EQ(c.path == NULL, 1);
 	EQ(cvol_config_pool(cfg, "fast", &c), 0);
 	STREQ(c.driver, "file");
 	STREQ(c.path, "/srv/fast");
 	EQ(c.connect_timeout, 0);
+	EQ(c.op_timeout, 0);
+	EQ(c.meta_reserve, 2u << 20);
+	EQ(cvol_config_pool(cfg, "tiny", &c), 0);
+	EQ(c.meta_reserve, 65536);
 	EQ(cvol_config_pool(cfg, "default", &c), -ENOENT);
 	cvol_config_free(cfg);
 
@@ -119,6 +129,14 @@ int main(void)
 	bad("[volume a]\n", ":1: want [pool NAME]", __LINE__);
 	bad("[pool a]\nconnect_timeout = 10s\n",
 	    ":2: connect_timeout must be 0..3600 seconds", __LINE__);
+	bad("[pool a]\nop_timeout = 4000\n",
+	    ":2: op_timeout must be 0..3600 seconds", __LINE__);
+	bad("[pool a]\nmeta_reserve = 2T\n",
+	    ":2: meta_reserve must be a size (bytes, or with K, M, G) of at most 1G",
+	    __LINE__);
+	bad("[pool a]\nmeta_reserve = 2G\n",
+	    ":2: meta_reserve must be a size (bytes, or with K, M, G) of at most 1G",
+	    __LINE__);
 	bad_driver("tape", __LINE__);
 	bad("[pool a]\ndriver = file\n[pool r]\ndriver = rados\n",
 	    ": pool r: rados needs ceph_pool", __LINE__);
