@@ -731,6 +731,8 @@ static int op_pool_check(json_object *req, json_object *rep)
 	CTL_COUNT(repaired);
 	CTL_COUNT(bad_copies);
 	CTL_COUNT(copies_repaired);
+	CTL_COUNT(shared);
+	CTL_COUNT(pending);
 #undef CTL_COUNT
 	ctl_add(o, "copy_note", json_object_new_string(r.copy_note));
 	ctl_add(rep, "check", o);

@@ -772,7 +772,8 @@ static const struct {
 	CTL_CHECK_COUNT(objects),  CTL_CHECK_COUNT(unreferenced),
 	CTL_CHECK_COUNT(dangling), CTL_CHECK_COUNT(bad_checksums),
 	CTL_CHECK_COUNT(repaired), CTL_CHECK_COUNT(bad_copies),
-	CTL_CHECK_COUNT(copies_repaired),
+	CTL_CHECK_COUNT(copies_repaired), CTL_CHECK_COUNT(shared),
+	CTL_CHECK_COUNT(pending),
 };
 
 int cvol_ctl_pool_check(struct cvol_ctl *ctl, const char *pool, bool repair,

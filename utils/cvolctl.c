@@ -653,7 +653,8 @@ static const struct u64_field check_counts[] = {
 	CHECK_COUNT(objects),  CHECK_COUNT(unreferenced),
 	CHECK_COUNT(dangling), CHECK_COUNT(bad_checksums),
 	CHECK_COUNT(repaired), CHECK_COUNT(bad_copies),
-	CHECK_COUNT(copies_repaired), { NULL },
+	CHECK_COUNT(copies_repaired), CHECK_COUNT(shared),
+	CHECK_COUNT(pending),  { NULL },
 };
 
 static int pool_check(struct vctx *c)
@@ -670,10 +671,11 @@ static int pool_check(struct vctx *c)
 	add(c->out, "copy_note", js(r.copy_note));
 	add(c->out, "clean",
 	    json_object_new_boolean(!r.dangling && !r.bad_checksums &&
+				    !r.shared && !r.pending &&
 				    r.unreferenced == r.repaired &&
 				    r.bad_copies == r.copies_repaired));
-	if (r.dangling || r.bad_checksums || r.unreferenced > r.repaired ||
-	    r.bad_copies > r.copies_repaired)
+	if (r.dangling || r.bad_checksums || r.shared || r.pending ||
+	    r.unreferenced > r.repaired || r.bad_copies > r.copies_repaired)
 		snprintf(c->late, sizeof(c->late), "pool %s has errors%s",
 			 c->pool, c->o.repair ? "" : " (run with --repair)");
 	return 0;
@@ -762,6 +764,8 @@ static const struct view_col {
 	{ VIEW_POOL_CHECK, { "bad_copies", "bad copies", OUT_NUM } },
 	{ VIEW_POOL_CHECK, { "copies_repaired", "copies fixed", OUT_NUM } },
 	{ VIEW_POOL_CHECK, { "copy_note", "bad copy", OUT_STR } },
+	{ VIEW_POOL_CHECK, { "shared", "shared", OUT_NUM } },
+	{ VIEW_POOL_CHECK, { "pending", "pending", OUT_NUM } },
 	{ VIEW_STATUS, { "daemon", "cvold", OUT_STR } },
 	{ VIEW_STATUS, { "pid", "pid", OUT_NUM } },
 	{ VIEW_STATUS, { "kernel_module", "kernel module", OUT_BOOL } },

@@ -7,7 +7,12 @@
  * compares the objects in the store with what the maps reference:
  *  - dangling: an entry naming a data object that does not exist;
  *  - unreferenced: a data object no map names, or a chunk of a layer
- *    the directory does not know.
+ *    the directory does not know;
+ *  - shared: a data object more than one map names (every object has one
+ *    owner map), except one that a pending merge's layer and its only
+ *    child both name (the merge copies the entries first);
+ *  - pending: a snapshot removal recorded (a hidden layer with at most
+ *    one child) but not finished; repair rolls it forward first.
  * Repair removes unreferenced objects only, and only those no open head
  * of this process or of another writer may still be about to reference
  * (objects of heads locked by a writer are left alone).  It never
@@ -84,6 +89,8 @@ struct check_ctx {
 	struct ref_set refs; /* data objects the maps name */
 	struct ref_set busy_refs; /* those of them that busy layers name */
 	struct ref_set *also; /* during a busy layer's walk: &busy_refs */
+	struct ref_set merging; /* named by a pending merge and its child */
+	struct cvol_lmap *child; /* during a pending merge's walk: its child */
 	struct ref_set objs; /* every object in the store */
 	bool repair;
 	uint64_t *busy; /* layers a writer holds: leave their objects */
@@ -104,8 +111,14 @@ static int collect_ref(void *arg, uint64_t idx, uint64_t val)
 	struct check_ctx *c = arg;
 	char oid[CVOL_OID_MAX + 1];
 
+	uint64_t e;
+
 	if (!cvol_entry_oid(oid, sizeof(oid), idx, val))
 		return 0;
+	/* the child's bad chunk is counted when the child is walked */
+	if (c->child && !cvol_lmap_lookup(c->pool, c->child, idx, &e) &&
+	    e == val && ref_add(&c->merging, oid))
+		return -ENOMEM;
 	return ref_add(&c->refs, oid) ?: (c->also ? ref_add(c->also, oid) : 0);
 }
 
@@ -129,6 +142,48 @@ static void repair_copies(struct check_ctx *c, struct cvol_lmap *lm)
 		    !cvol_chunk_store(c->pool, lm->id, k, lm->chunks[k]))
 			c->rep->copies_repaired++;
 	cvol_clearerr();
+}
+
+/*
+ * The objects more than one map names (sorted @refs hold each name once
+ * per map naming it), but for those a pending merge's layer and its child
+ * both name, once each.
+ */
+static uint64_t count_shared(struct check_ctx *c)
+{
+	struct ref_set *r = &c->refs;
+	uint64_t shared = 0;
+	size_t k, j;
+
+	if (c->merging.n)
+		qsort(c->merging.names, c->merging.n, sizeof(char *), cmp_str);
+	for (k = 0; k < r->n; k = j) {
+		for (j = k + 1; j < r->n; j++)
+			if (strcmp(r->names[j], r->names[k]))
+				break;
+		if (j - k > 2 ||
+		    (j - k == 2 && !ref_has(&c->merging, r->names[k])))
+			shared++;
+	}
+	return shared;
+}
+
+/* the only child of pending merge @l, read afresh; NULL if @l is none */
+static struct cvol_lmap *merge_child(struct cvol_dir *dir,
+				     const struct cvol_layer_rec *l)
+{
+	struct cvol_layer_rec *child = NULL;
+	uint32_t i, n = 0;
+
+	if (l->kind != CVOL_LAYER_HIDDEN)
+		return NULL;
+	for (i = 0; i < dir->nlayers; i++) {
+		if (dir->layers[i].parent == l->id) {
+			child = &dir->layers[i];
+			n++;
+		}
+	}
+	return n == 1 ? cvol_lmap_fresh(child->id) : NULL;
 }
 
 /* walk layer @id's committed map, read afresh, into @c's sets */
@@ -207,6 +262,9 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 	int ret;
 
 	memset(rep, 0, sizeof(*rep));
+	/* finish recorded snapshot removals; what is left counts as pending */
+	if (repair && cvol_gc_hidden(pool))
+		cvol_clearerr();
 	/* what this process has in flight must be in the maps first */
 	pthread_mutex_lock(&pool->dir_mu);
 	for (v = pool->open; v; v = v->next)
@@ -225,6 +283,7 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 	c.dir = &dir;
 	c.first_new = dir.next_id;
 	rep->volumes = dir.nvols;
+	rep->pending = cvol_dir_pending(&dir);
 	/* what a newer cvol wrote is not this one's to repair */
 	if (repair) {
 		ret = cvol_ro_compat_check(dir.ro_compat, "pool directory");
@@ -275,7 +334,10 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 		 */
 		c.also = layer_busy(&c, l->id) ? &c.busy_refs : NULL;
 		c.log = &log;
+		c.child = merge_child(&dir, l);
 		ret = walk_fresh(&c, l->id);
+		cvol_lmap_put(pool, c.child);
+		c.child = NULL;
 		c.log = NULL;
 		c.also = NULL;
 		if (ret == -EILSEQ) {
@@ -295,6 +357,7 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 		      cmp_str);
 	if (c.objs.n)
 		qsort(c.objs.names, c.objs.n, sizeof(char *), cmp_str);
+	rep->shared = count_shared(&c);
 	for (k = 0; k < c.refs.n; k++) {
 		if (ref_has(&c.objs, c.refs.names[k]))
 			continue;
@@ -350,6 +413,7 @@ out_free:
 	free(c.busy);
 	ref_free(&again);
 	ref_free(&c.busy_refs);
+	ref_free(&c.merging);
 	ref_free(&c.refs);
 	ref_free(&c.objs);
 	cvol_dir_free(&dir);

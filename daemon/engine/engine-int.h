@@ -243,5 +243,11 @@ int cvol_resolve(struct cvol_vol *vol, unsigned int from, uint64_t idx,
 /* snap.c */
 int cvol_layer_merge(struct cvol_pool *pool, struct cvol_dir *dir,
 		     uint64_t id);
+/*
+ * cvol_dir_pending() - snapshot removals recorded in @dir but not finished:
+ * hidden layers with at most one child (a merge or a removal for
+ * cvol_gc_hidden() to roll forward)
+ */
+uint32_t cvol_dir_pending(const struct cvol_dir *dir);
 
 #endif /* CVOL_ENGINE_INT_H */

@@ -145,6 +145,8 @@ struct cvol_check_report {
 	uint64_t bad_copies;
 	uint64_t copies_repaired; /* bad copies repair rewrote */
 	char copy_note[256]; /* the first bad copy: why, and the copy used */
+	uint64_t shared; /* data objects named by more than one map */
+	uint64_t pending; /* snapshot removals recorded, not finished */
 };
 int cvol_pool_check(struct cvol_pool *pool, bool repair,
 		    struct cvol_check_report *rep, cvol_progress_cb progress,

@@ -15,10 +15,19 @@
  *  - several children (a rollback head and a newer snapshot): L becomes
  *    HIDDEN, kept by reference until a child goes (cvol_gc_hidden()).
  *
- * Merge crash safety: C's chunks are written first (filling only entries
- * C lacks, with exactly what resolving through L gave, so a crash leaves
- * reads unchanged), then the directory, then L's leftovers are removed
- * (a crash leaves them unreferenced, for check).
+ * Merge intent: a removal that merges first makes L HIDDEN in the
+ * directory (durable before any map changes), so from then on no one can
+ * read, clone or roll back to L on its own: its objects are read only
+ * through C.  A hidden layer with at most one child is a recorded intent
+ * that cvol_gc_hidden() rolls forward: at pool open, before each snapshot
+ * removal (a retry), after removals, rollbacks and flattens, and in
+ * check --repair.  The merge itself is idempotent: C's chunks are written
+ * first (filling only entries C lacks, with exactly what resolving through
+ * L gave, so a crash leaves reads unchanged; entries C already took are
+ * left alone), then the directory drops L (the intent is cleared), then
+ * L's leftovers are removed (a crash leaves them unreferenced, for check).
+ * While the intent is pending, C and L may name the same objects; C may
+ * write them in place, since L is visible only through C.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -231,35 +240,57 @@ static int merge_entry(void *arg, uint64_t idx, uint64_t val)
 	return 0;
 }
 
-/* merge layer @id into its only child and drop it; caller has dir_mu */
-int cvol_layer_merge(struct cvol_pool *pool, struct cvol_dir *dir,
-		     uint64_t id)
+/* the only child of layer @id in @dir, or NULL (none, or several) */
+static struct cvol_layer_rec *only_child(struct cvol_dir *dir, uint64_t id)
+{
+	struct cvol_layer_rec *c = NULL;
+	uint32_t i;
+
+	for (i = 0; i < dir->nlayers; i++) {
+		if (dir->layers[i].parent != id)
+			continue;
+		if (c)
+			return NULL;
+		c = &dir->layers[i];
+	}
+	return c;
+}
+
+/* hold the head that child @c (may be NULL) is, if any (see head_begin()) */
+static int child_begin(struct cvol_pool *pool, struct cvol_dir *dir,
+		       const struct cvol_layer_rec *c, struct cvol_vol **held,
+		       char *lockname, size_t cap)
+{
+	struct cvol_vol_rec *cv = c ? cvol_dir_vol_id(dir, c->vol_id) : NULL;
+
+	*held = NULL;
+	lockname[0] = '\0';
+	if (!c || c->kind != CVOL_LAYER_HEAD || !cv)
+		return 0;
+	return head_begin(pool, c->vol_id, cv->name, held, lockname, cap);
+}
+
+/*
+ * Merge hidden layer @id into its only child and drop it, the child's head
+ * held (@held, see child_begin()); caller has dir_mu.  Safe to run again
+ * after a failure or a crash at any point.
+ */
+static int merge_held(struct cvol_pool *pool, struct cvol_dir *dir, uint64_t id,
+		      struct cvol_vol *held)
 {
 	struct merge_ctx m = { .pool = pool };
-	struct cvol_layer_rec *l = cvol_dir_layer(dir, id), *c = NULL;
-	struct cvol_vol_rec *cv;
+	struct cvol_layer_rec *l = cvol_dir_layer(dir, id);
+	struct cvol_layer_rec *c = only_child(dir, id);
 	struct cvol_lmap *lm;
-	struct cvol_vol *held = NULL;
-	char lockname[40] = "", oid[CVOL_OID_MAX + 1];
-	uint64_t parent;
-	uint32_t i;
+	char oid[CVOL_OID_MAX + 1];
 	size_t k;
 	int ret;
 
-	for (i = 0; i < dir->nlayers; i++)
-		if (dir->layers[i].parent == id)
-			c = &dir->layers[i];
 	if (!l || !c)
-		return cvol_seterr(-EINVAL, "layer %" PRIu64
-				   " has no child to merge into", id);
-	parent = l->parent;
-	cv = cvol_dir_vol_id(dir, c->vol_id);
-	if (c->kind == CVOL_LAYER_HEAD && cv) {
-		ret = head_begin(pool, c->vol_id, cv->name, &held, lockname,
-				 sizeof(lockname));
-		if (ret)
-			return ret;
-	}
+		return cvol_seterr(-EINVAL,
+				   "layer %" PRIu64
+				   " has no child to merge into",
+				   id);
 	m.child = cvol_lmap_get(pool, c->id);
 	lm = cvol_lmap_get(pool, id);
 	if (!m.child || !lm) {
@@ -271,7 +302,7 @@ int cvol_layer_merge(struct cvol_pool *pool, struct cvol_dir *dir,
 		ret = cvol_lmap_commit(pool, m.child);
 	if (ret)
 		goto out_put;
-	c->parent = parent;
+	c->parent = l->parent;
 	cvol_dir_del_layer(dir, id);
 	ret = cvol_dir_switch(pool, dir, held);
 	if (ret)
@@ -285,10 +316,40 @@ out_put:
 	cvol_lmap_put(pool, lm);
 	cvol_lmap_put(pool, m.child);
 	free(m.garbage);
-	head_end(pool, held, lockname);
 	if (!ret)
 		cvol_layer_drop_chunks(pool, id);
 	return ret;
+}
+
+/* merge layer @id into its only child and drop it; caller has dir_mu */
+int cvol_layer_merge(struct cvol_pool *pool, struct cvol_dir *dir, uint64_t id)
+{
+	struct cvol_vol *held;
+	char lockname[40];
+	int ret;
+
+	ret = child_begin(pool, dir, only_child(dir, id), &held, lockname,
+			  sizeof(lockname));
+	if (ret)
+		return ret;
+	ret = merge_held(pool, dir, id, held);
+	head_end(pool, held, lockname);
+	return ret;
+}
+
+uint32_t cvol_dir_pending(const struct cvol_dir *dir)
+{
+	uint32_t i, j, nchild, n = 0;
+
+	for (i = 0; i < dir->nlayers; i++) {
+		if (dir->layers[i].kind != CVOL_LAYER_HIDDEN)
+			continue;
+		nchild = 0;
+		for (j = 0; j < dir->nlayers; j++)
+			nchild += dir->layers[j].parent == dir->layers[i].id;
+		n += nchild <= 1;
+	}
+	return n;
 }
 
 int cvol_gc_hidden(struct cvol_pool *pool)
@@ -361,26 +422,63 @@ static int clones_of(struct cvol_dir *dir, uint64_t id, char *buf,
 	return count;
 }
 
+/*
+ * Record the removal of snapshot layer @id with children: it becomes
+ * HIDDEN (the merge intent, see the top of this file), then, with one
+ * child, it is merged.  The child's head is held from before the intent,
+ * so a head busy elsewhere refuses the removal with nothing changed.
+ */
+static int snap_hide(struct cvol_pool *pool, struct cvol_dir *dir, uint64_t id)
+{
+	struct cvol_layer_rec *l = cvol_dir_layer(dir, id);
+	struct cvol_layer_rec *c = only_child(dir, id);
+	struct cvol_vol *held;
+	char lockname[40];
+	int ret;
+
+	ret = child_begin(pool, dir, c, &held, lockname, sizeof(lockname));
+	if (ret)
+		return ret;
+	l->kind = CVOL_LAYER_HIDDEN;
+	l->name[0] = '\0';
+	ret = cvol_dir_store(pool, dir);
+	if (!ret && c)
+		ret = merge_held(pool, dir, id, held);
+	head_end(pool, held, lockname);
+	return ret;
+}
+
 int cvol_snap_remove(struct cvol_pool *pool, const char *vol,
 		     const char *snap)
 {
 	struct cvol_layer_rec *l;
 	struct cvol_vol_rec *v;
 	struct cvol_dir dir;
-	char clones[256];
+	char clones[256], pending_msg[256] = "";
 	uint32_t i, nchild = 0;
 	uint64_t id;
-	int ret;
+	int ret, pending;
 
 	ret = cvol_check_name("volume", vol) ?:
 	      cvol_check_name("snapshot", snap);
 	if (ret)
 		return ret;
+	/* a retry: finish what an earlier removal recorded first */
+	pending = cvol_gc_hidden(pool);
+	if (pending)
+		snprintf(pending_msg, sizeof(pending_msg), "%s", cvol_errmsg());
 	pthread_mutex_lock(&pool->dir_mu);
 	ret = load_vol(pool, &dir, vol, &v);
 	if (ret)
 		goto out_free;
 	l = cvol_dir_snap(&dir, v->id, snap);
+	if (!l && pending) {
+		ret = cvol_seterr(
+			pending,
+			"no snapshot '%s@%s', but finishing an earlier removal failed: %s",
+			vol, snap, pending_msg);
+		goto out_free;
+	}
 	if (!l) {
 		ret = cvol_seterr(-ENOENT, "no snapshot '%s@%s'", vol, snap);
 		goto out_free;
@@ -399,18 +497,14 @@ int cvol_snap_remove(struct cvol_pool *pool, const char *vol,
 	}
 	for (i = 0; i < dir.nlayers; i++)
 		nchild += dir.layers[i].parent == id;
-	if (nchild == 1) {
-		ret = cvol_layer_merge(pool, &dir, id);
-	} else if (nchild == 0) {
+	if (nchild == 0) {
 		cvol_dir_del_layer(&dir, id);
 		ret = cvol_dir_switch(pool, &dir, NULL);
 		if (!ret)
 			cvol_layer_destroy(pool, id);
 	} else {
-		/* kept for its children until only one is left */
-		l->kind = CVOL_LAYER_HIDDEN;
-		l->name[0] = '\0';
-		ret = cvol_dir_store(pool, &dir);
+		/* merged into its only child, or kept for its children */
+		ret = snap_hide(pool, &dir, id);
 	}
 	if (ret == -ECANCELED)
 		ret = cvol_seterr(-EAGAIN,

@@ -439,6 +439,7 @@ int cvol_pool_open(const struct cvol_store_conf *conf, struct cvol_pool **out)
 	struct cvol_pool *pool;
 	struct cvol_dir dir;
 	char host[64] = "localhost";
+	uint32_t pending;
 	int ret;
 
 	pool = calloc(1, sizeof(*pool));
@@ -467,11 +468,18 @@ int cvol_pool_open(const struct cvol_store_conf *conf, struct cvol_pool **out)
 		if (ret == -ECANCELED)
 			ret = 0; /* someone else created it */
 	}
+	pending = cvol_dir_pending(&dir);
 	cvol_dir_free(&dir);
 	if (!ret)
 		ret = pool_uuid_load(pool);
 	if (ret)
 		goto out_close_store;
+	/*
+	 * Roll forward the snapshot removals a crash interrupted (best
+	 * effort: a head busy elsewhere keeps one pending, check reports it)
+	 */
+	if (pending && cvol_gc_hidden(pool))
+		cvol_clearerr();
 	*out = pool;
 	return 0;
 

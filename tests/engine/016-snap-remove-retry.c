@@ -5,9 +5,11 @@
  * child is the next; the head is c's child), and each of a and b has
  * objects its child inherits and objects its child overwrote.  On the
  * in-memory store, the removal of v@a (merged into v@b) and of v@b (merged
- * into v@c) is made to fail at each of its store operations in turn; the
- * failure is then cleared and the removal retried, as a user or cvold
- * would, until it succeeds.  Afterwards the head and the snapshots that
+ * into v@c) and of v@c (merged into the head) is made to fail at each of
+ * its store operations in turn; the failure is then cleared, the head is
+ * overwritten whole (a user keeps writing), and the removal is retried, as
+ * a user or cvold would, until it succeeds.  The write must not reach a
+ * snapshot that still exists.  Afterwards the head and the snapshots that
  * remain read exactly what was written, check finds no dangling object,
  * and what a failure after the directory update left unreferenced, repair
  * removes without touching what is read.
@@ -21,7 +23,7 @@
 #define NOBJ 4
 #define SIZE (NOBJ * OBJ)
 
-static uint8_t want_head[SIZE], want_b[SIZE], want_c[SIZE];
+static uint8_t want_head[SIZE], want_b[SIZE], want_c[SIZE], want_new[SIZE];
 
 static void expect(struct cvol_pool *pool, const char *snap,
 		   const uint8_t *want, uint64_t failat)
@@ -38,6 +40,16 @@ static void expect(struct cvol_pool *pool, const char *snap,
 			T_FAIL("failure at op %" PRIu64
 			       ", retried: v%s%s object %u differs",
 			       failat, snap ? "@" : "", snap ? snap : "", i);
+}
+
+static bool snap_exists(struct cvol_pool *pool, const char *snap)
+{
+	struct cvol_vol *vol;
+
+	if (cvol_vol_open(pool, "v", snap, CVOL_OPEN_RDONLY, &vol))
+		return false;
+	T_OK(cvol_vol_close(vol));
+	return true;
 }
 
 /*
@@ -78,6 +90,7 @@ static uint64_t run(const char *path, const char *snap, uint64_t failat,
 					.path = path };
 	struct cvol_check_report rep;
 	struct cvol_pool *pool;
+	struct cvol_vol *vol;
 	uint64_t ops;
 	int ret, tries = 0;
 
@@ -88,6 +101,21 @@ static uint64_t run(const char *path, const char *snap, uint64_t failat,
 	ret = cvol_snap_remove(pool, "v", snap);
 	ops = cvol_store_mem_ops_count(path) - ops;
 	cvol_store_mem_fail_after(path, 0);
+	/* no object is shared but by a recorded merge and its child */
+	T_OK(cvol_pool_check(pool, false, &rep, NULL, NULL));
+	if (rep.shared || rep.pending > 1)
+		T_FAIL("failure at op %" PRIu64 ", v@%s: %" PRIu64
+		       " shared objects, %" PRIu64 " pending removals",
+		       failat, snap, rep.shared, rep.pending);
+	/* the user goes on writing before the retry */
+	T_OK(cvol_vol_open(pool, "v", NULL, 0, &vol));
+	T_OK(cvol_vol_write(vol, want_new, 0, SIZE, CVOL_WRITE_FUA));
+	T_OK(cvol_vol_close(vol));
+	/* a snapshot the failed removal left in place is untouched */
+	if (!strcmp(snap, "c") && snap_exists(pool, "c"))
+		expect(pool, "c", want_c, failat);
+	if (strcmp(snap, "a") && snap_exists(pool, "b"))
+		expect(pool, "b", want_b, failat);
 	while (ret && ret != -ENOENT && tries++ < 5) {
 		(*retries)++;
 		ret = cvol_snap_remove(pool, "v", snap);
@@ -100,8 +128,9 @@ static uint64_t run(const char *path, const char *snap, uint64_t failat,
 		T_FAIL("failure at op %" PRIu64 ": v@%s still exists", failat,
 		       snap);
 
-	expect(pool, NULL, want_head, failat);
-	expect(pool, "c", want_c, failat);
+	expect(pool, NULL, want_new, failat);
+	if (strcmp(snap, "c"))
+		expect(pool, "c", want_c, failat);
 	if (strcmp(snap, "b"))
 		expect(pool, "b", want_b, failat);
 	/*
@@ -117,16 +146,20 @@ static uint64_t run(const char *path, const char *snap, uint64_t failat,
 	if (rep.unreferenced) {
 		(*leftover)++;
 		T_OK(cvol_pool_check(pool, true, &rep, NULL, NULL));
-		expect(pool, NULL, want_head, failat);
-		expect(pool, "c", want_c, failat);
+		expect(pool, NULL, want_new, failat);
+		if (strcmp(snap, "c"))
+			expect(pool, "c", want_c, failat);
+		if (strcmp(snap, "b"))
+			expect(pool, "b", want_b, failat);
 	}
 	T_OK(cvol_pool_check(pool, false, &rep, NULL, NULL));
-	if (rep.dangling || rep.bad_checksums || rep.unreferenced)
+	if (rep.dangling || rep.bad_checksums || rep.unreferenced ||
+	    rep.shared || rep.pending)
 		T_FAIL("failure at op %" PRIu64 ", v@%s retried: %" PRIu64
 		       " dangling, %" PRIu64 " bad checksums, %" PRIu64
-		       " unreferenced",
+		       " unreferenced, %" PRIu64 " shared, %" PRIu64 " pending",
 		       failat, snap, rep.dangling, rep.bad_checksums,
-		       rep.unreferenced);
+		       rep.unreferenced, rep.shared, rep.pending);
 	cvol_pool_close(pool);
 	cvol_store_mem_destroy(path);
 	return ops;
@@ -134,7 +167,7 @@ static uint64_t run(const char *path, const char *snap, uint64_t failat,
 
 int main(void)
 {
-	static const char *const snaps[] = { "a", "b" };
+	static const char *const snaps[] = { "a", "b", "c" };
 	const char *tmp = getenv("CVOL_TMP");
 	unsigned int retries = 0, points = 0, leftover = 0, s;
 	char path[4096];
@@ -147,7 +180,8 @@ int main(void)
 	memcpy(want_b, want_head, SIZE);
 	t_fill(want_head + OBJ, OBJ, 3);
 	memcpy(want_c, want_head, SIZE);
-	for (s = 0; s < 2; s++) {
+	t_fill(want_new, SIZE, 9);
+	for (s = 0; s < 3; s++) {
 		total = run(path, snaps[s], 0, &retries, &leftover);
 		for (n = 1; n <= total; n++, points++)
 			run(path, snaps[s], n, &retries, &leftover);
