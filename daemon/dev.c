@@ -366,7 +366,7 @@ int cvold_dev_list(struct cvold *d, cvold_dev_cb cb, void *arg)
 	for (dev = d->devs; dev && !ret; dev = dev->next) {
 		struct cvold_nl_dev nd;
 
-		const char *why = cvol_vol_failed(dev->vol);
+		const char *why = dev->vol ? cvol_vol_failed(dev->vol) : NULL;
 
 		if (!cvold_nl_dev_get(dev->info.dev_id, &nd))
 			dev->info.state = nd.state;

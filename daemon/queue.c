@@ -129,7 +129,8 @@ static void *queue_thread(void *arg)
 				continue;
 			d = dp[ready[i]];
 			ret = serve_desc(q, &d);
-			if (ret < 0 && cvol_vol_failed(dev->vol) &&
+			/* a fenced device has no volume */
+			if (ret < 0 && dev->vol && cvol_vol_failed(dev->vol) &&
 			    !__atomic_exchange_n(&dev->fail_logged, 1,
 						 __ATOMIC_RELAXED))
 				cvold_log(
