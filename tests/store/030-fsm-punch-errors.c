@@ -13,9 +13,24 @@
 
 #define OBJ 65536
 
+static unsigned char buf[OBJ], got[OBJ];
+
+/*
+ * punch @off+@len of @x with the next fallocate failing with @err once;
+ * it must succeed and zero @zero_len bytes at @off (buf is the model)
+ */
+static void punch_ok(struct cvol_store *s, const char *x, int err, uint64_t off,
+		     uint64_t len, size_t zero_len)
+{
+	ST_EQ(fsmodel_fail_op(FSM_OP_FALLOCATE, err, 1), 0);
+	ST_EQ(s->ops->punch(s->priv, x, off, len), 0);
+	memset(buf + off, 0, zero_len);
+	ST_EQ(s->ops->read(s->priv, x, got, OBJ, 0), 0);
+	ST_TRUE(!memcmp(got, buf, OBJ));
+}
+
 int main(void)
 {
-	static unsigned char buf[OBJ], got[OBJ];
 	const char *x = st_oid("x");
 	struct cvol_store *s;
 
@@ -25,17 +40,9 @@ int main(void)
 	ST_EQ(s->ops->write_full(s->priv, x, buf, OBJ), 0);
 
 	/* no hole punching: zeros are written, the size stays */
-	ST_EQ(fsmodel_fail_op(FSM_OP_FALLOCATE, EOPNOTSUPP, 1), 0);
-	ST_EQ(s->ops->punch(s->priv, x, 4096, 8192), 0);
-	memset(buf + 4096, 0, 8192);
-	ST_EQ(s->ops->read(s->priv, x, got, OBJ, 0), 0);
-	ST_TRUE(!memcmp(got, buf, OBJ));
+	punch_ok(s, x, EOPNOTSUPP, 4096, 8192, 8192);
 	/* ... and not past the end of the object */
-	ST_EQ(fsmodel_fail_op(FSM_OP_FALLOCATE, EOPNOTSUPP, 1), 0);
-	ST_EQ(s->ops->punch(s->priv, x, OBJ - 4096, 2 * OBJ), 0);
-	memset(buf + OBJ - 4096, 0, 4096);
-	ST_EQ(s->ops->read(s->priv, x, got, OBJ, 0), 0);
-	ST_TRUE(!memcmp(got, buf, OBJ));
+	punch_ok(s, x, EOPNOTSUPP, OBJ - 4096, 2 * OBJ, 4096);
 	{
 		uint64_t size;
 
@@ -48,11 +55,7 @@ int main(void)
 	ST_EQ(s->ops->punch(s->priv, x, 0, 4096), -EIO);
 	ST_MSG("punch");
 	/* one refused punch: it takes a step of the reserve and succeeds */
-	ST_EQ(fsmodel_fail_op(FSM_OP_FALLOCATE, ENOSPC, 1), 0);
-	ST_EQ(s->ops->punch(s->priv, x, 8192, 4096), 0);
-	memset(buf + 8192, 0, 4096);
-	ST_EQ(s->ops->read(s->priv, x, got, OBJ, 0), 0);
-	ST_TRUE(!memcmp(got, buf, OBJ));
+	punch_ok(s, x, ENOSPC, 8192, 4096, 4096);
 	/*
 	 * ENOSPC for good: the store retries once per step of its metadata
 	 * reserve, which it gives back to the file system first, then fails
