@@ -37,7 +37,10 @@ wait_link()
 	done
 }
 
-# Our rule, calling the namer from the tree
+# Our rule, calling the namer from the tree.  Once udevd exits nothing of
+# it stays: a /run/udev left behind makes libdevmapper in later tests wait
+# for a udev that is gone.
+[ -e /run/udev ] || cvol_at_exit "rm -rf /run/udev"
 mkdir -p /run/udev/rules.d
 sed "s|PROGRAM=\"cvol-namer|PROGRAM=\"$CVOL_TOP/utils/cvol-namer|" \
 	"$CVOL_TOP/utils/60-cvol.rules" >/run/udev/rules.d/60-cvol.rules

@@ -31,6 +31,11 @@ ROUNDS=${CVOL_REPLAY_ROUNDS:-4}
 REPLAY_BETWEEN=${CVOL_REPLAY_BETWEEN:-2}
 SEED=$$
 FILE_SIZE=$((192 << 10))
+# The guest runs no udev daemon, but a test before this one may have run
+# one and left /run/udev behind: libdevmapper would then wait forever for
+# udev to confirm each device node.  devtmpfs makes the nodes; no udev
+# synchronisation, and every dmsetup call bounded in time.
+export DM_DISABLE_UDEV=1
 rl=$CVOL_BUILD/tests/replay/replay-log
 aw=$CVOL_BUILD/tests/replay/ackwrite
 ctl=$CVOL_BUILD/cvolctl
@@ -45,8 +50,14 @@ replay_need()
 	modprobe loop 2>/dev/null
 	modprobe "$1" 2>/dev/null
 	modprobe ext4 2>/dev/null
-	dmsetup targets 2>/dev/null | grep -qw log-writes ||
+	replay_dm targets 2>/dev/null | grep -qw log-writes ||
 		cvol_skip "dm-log-writes is not available in this kernel"
+}
+
+# replay_dm ARG...: dmsetup without udev, at most 60 s
+replay_dm()
+{
+	timeout -k 5 60 dmsetup --noudevsync "$@"
 }
 
 # replay_loop FILE: attach FILE to a free loop device, print its path
@@ -71,7 +82,7 @@ replay_mkfs()
 # replay_mark NAME: a mark in the log after everything acknowledged so far
 replay_mark()
 {
-	dmsetup message cvol-rl 0 mark "$1" || cvol_fail "dmsetup mark $1 failed"
+	replay_dm message cvol-rl 0 mark "$1" || cvol_fail "dmsetup mark $1 failed"
 }
 
 # replay_workload FSTYPE DATADEV LOGDEV
@@ -80,11 +91,11 @@ replay_workload()
 	local fstype=$1 lw raw fs r
 
 	lw="0 $(blockdev --getsz "$2") log-writes $2 $3"
-	dmsetup create cvol-rl --table "$lw" ||
+	replay_dm create cvol-rl --table "$lw" ||
 		cvol_fail "dmsetup create log-writes failed"
-	cvol_at_exit "dmsetup remove cvol-rl 2>/dev/null"
+	cvol_at_exit "replay_dm remove cvol-rl 2>/dev/null"
 	# devtmpfs has the node; /dev/mapper needs udev, which the guest lacks
-	lw=/dev/dm-$(dmsetup info -c --noheadings -o minor cvol-rl | tr -d ' ')
+	lw=/dev/dm-$(replay_dm info -c --noheadings -o minor cvol-rl | tr -d ' ')
 	[ -b "$lw" ] || cvol_fail "no block device $lw for log-writes"
 	replay_mkfs "$fstype" "$lw"
 	mkdir -p "$CVOL_TMP/store"
@@ -120,7 +131,7 @@ replay_workload()
 	cvol_detach "$raw"
 	cvol_stop_daemon || cvol_fail "cvold did not stop cleanly"
 	umount "$CVOL_TMP/store" || cvol_fail "umount the store failed"
-	dmsetup remove cvol-rl || cvol_fail "dmsetup remove failed"
+	replay_dm remove cvol-rl || cvol_fail "dmsetup remove failed"
 }
 
 # replay_checkpoints ENTRIES: print "INDEX ROUND KIND" lines, in log
