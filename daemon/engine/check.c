@@ -31,6 +31,18 @@
  * chunk replaces the bad copy anyway).  The bad copy may have been the
  * newer one and named objects the good one does not, so a repair that
  * found a bad copy removes no unreferenced object in that run.
+ *
+ * The pool's dir_mu is held only while open volumes flush, the directory
+ * is read and the heads are sorted into busy and idle: opens, closes and
+ * snapshots of this process wait for that, not for the walk.  Before it
+ * removes anything, repair reads the directory again; if it changed (any
+ * snapshot, clone, removal, merge or resize, here or elsewhere: every
+ * directory update raises its sequence number) what the walk saw may be
+ * stale, so it removes nothing and fails with -EAGAIN.
+ *
+ * Memory: a data object d.<layer>.<idx> is kept as its (layer, idx) pair,
+ * 16 bytes, once per map naming it and once for the listing; only other
+ * objects (map chunks, copies, names that are not cvol's) as strings.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -40,15 +52,85 @@
 
 #include "engine/engine-int.h"
 
-struct ref_set {
-	char **names; /* sorted after collection */
+/* a data object d.<layer>.<idx> */
+struct obj_key {
+	uint64_t layer, idx;
+};
+
+struct key_set {
+	struct obj_key *k; /* sorted (key_sort()) before any lookup */
 	size_t n, cap;
 };
 
-static int ref_add(struct ref_set *r, const char *oid)
+static int key_add(struct key_set *s, uint64_t layer, uint64_t idx)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		struct obj_key *k = realloc(s->k, cap * sizeof(*k));
+
+		if (!k)
+			return cvol_seterr(-ENOMEM, "out of memory");
+		s->k = k;
+		s->cap = cap;
+	}
+	s->k[s->n++] = (struct obj_key){ .layer = layer, .idx = idx };
+	return 0;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct obj_key *x = a, *y = b;
+
+	if (x->layer != y->layer)
+		return x->layer < y->layer ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static void key_sort(struct key_set *s)
+{
+	if (s->n)
+		qsort(s->k, s->n, sizeof(*s->k), key_cmp);
+}
+
+static bool key_has(const struct key_set *s, const struct obj_key *k)
+{
+	return s->n && bsearch(k, s->k, s->n, sizeof(*s->k), key_cmp);
+}
+
+static void key_free(struct key_set *s)
+{
+	free(s->k);
+	memset(s, 0, sizeof(*s));
+}
+
+/* @oid as a data object's key: only names cvol_data_oid() makes */
+static bool data_key(const char *oid, struct obj_key *k)
+{
+	char back[CVOL_OID_MAX + 1];
+	char *end;
+
+	if (oid[0] != 'd' || oid[1] != '.')
+		return false;
+	k->layer = strtoull(oid + 2, &end, 16);
+	if (*end != '.')
+		return false;
+	k->idx = strtoull(end + 1, &end, 16);
+	if (*end)
+		return false;
+	cvol_data_oid(back, sizeof(back), k->layer, k->idx);
+	return !strcmp(back, oid);
+}
+
+/* other objects' names */
+struct name_set {
+	char **names;
+	size_t n, cap;
+};
+
+static int name_add(struct name_set *r, const char *oid)
 {
 	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
+		size_t cap = r->cap ? r->cap * 2 : 64;
 		char **n = realloc(r->names, cap * sizeof(*n));
 
 		if (!n)
@@ -63,17 +145,7 @@ static int ref_add(struct ref_set *r, const char *oid)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool ref_has(struct ref_set *r, const char *oid)
-{
-	return r->n && bsearch(&oid, r->names, r->n, sizeof(char *), cmp_str);
-}
-
-static void ref_free(struct ref_set *r)
+static void name_free(struct name_set *r)
 {
 	size_t i;
 
@@ -86,12 +158,13 @@ struct check_ctx {
 	struct cvol_pool *pool;
 	struct cvol_dir *dir;
 	struct cvol_check_report *rep;
-	struct ref_set refs; /* data objects the maps name */
-	struct ref_set busy_refs; /* those of them that busy layers name */
-	struct ref_set *also; /* during a busy layer's walk: &busy_refs */
-	struct ref_set merging; /* named by a pending merge and its child */
+	struct key_set refs; /* data objects the maps name, once per map */
+	struct key_set busy_refs; /* those of them that busy layers name */
+	struct key_set *also; /* during a busy layer's walk: &busy_refs */
+	struct key_set merging; /* named by a pending merge and its child */
 	struct cvol_lmap *child; /* during a pending merge's walk: its child */
-	struct ref_set objs; /* every object in the store */
+	struct key_set objs; /* every data object in the store */
+	struct name_set others; /* every other object in the store */
 	bool repair;
 	uint64_t *busy; /* layers a writer holds: leave their objects */
 	size_t nbusy;
@@ -99,27 +172,34 @@ struct check_ctx {
 	size_t nlocks;
 	uint64_t first_new; /* ids from here on came after the check began */
 	struct cvol_copy_log *log; /* bad copies seen (first walk only) */
+	bool removable; /* repair, and nothing forbids removing garbage */
+	bool verified; /* the directory was read again before removing */
+	bool changed; /* ... and had changed: nothing is removed */
 };
 
 static int collect_obj(void *arg, const char *oid)
 {
-	return ref_add(arg, oid);
+	struct check_ctx *c = arg;
+	struct obj_key k;
+
+	if (data_key(oid, &k))
+		return key_add(&c->objs, k.layer, k.idx);
+	return name_add(&c->others, oid);
 }
 
 static int collect_ref(void *arg, uint64_t idx, uint64_t val)
 {
 	struct check_ctx *c = arg;
-	char oid[CVOL_OID_MAX + 1];
-
 	uint64_t e;
 
-	if (!cvol_entry_oid(oid, sizeof(oid), idx, val))
+	if (val == CVOL_E_ZERO)
 		return 0;
 	/* the child's bad chunk is counted when the child is walked */
 	if (c->child && !cvol_lmap_lookup(c->pool, c->child, idx, &e) &&
-	    e == val && ref_add(&c->merging, oid))
+	    e == val && key_add(&c->merging, val, idx))
 		return -ENOMEM;
-	return ref_add(&c->refs, oid) ?: (c->also ? ref_add(c->also, oid) : 0);
+	return key_add(&c->refs, val, idx) ?:
+		       (c->also ? key_add(c->also, val, idx) : 0);
 }
 
 static bool layer_busy(struct check_ctx *c, uint64_t id)
@@ -151,18 +231,17 @@ static void repair_copies(struct check_ctx *c, struct cvol_lmap *lm)
  */
 static uint64_t count_shared(struct check_ctx *c)
 {
-	struct ref_set *r = &c->refs;
+	struct key_set *r = &c->refs;
 	uint64_t shared = 0;
 	size_t k, j;
 
-	if (c->merging.n)
-		qsort(c->merging.names, c->merging.n, sizeof(char *), cmp_str);
+	key_sort(&c->merging);
 	for (k = 0; k < r->n; k = j) {
 		for (j = k + 1; j < r->n; j++)
-			if (strcmp(r->names[j], r->names[k]))
+			if (key_cmp(&r->k[j], &r->k[k]))
 				break;
 		if (j - k > 2 ||
-		    (j - k == 2 && !ref_has(&c->merging, r->names[k])))
+		    (j - k == 2 && !key_has(&c->merging, &r->k[k])))
 			shared++;
 	}
 	return shared;
@@ -211,22 +290,24 @@ static int walk_fresh(struct check_ctx *c, uint64_t id)
  * named is dangling only if their maps, read again now, still name it and
  * it is still missing.  @again holds that second walk.
  */
-static bool really_dangling(struct check_ctx *c, struct ref_set *again,
-			    const char *oid)
+static bool really_dangling(struct check_ctx *c, struct key_set *again,
+			    const struct obj_key *k)
 {
 	struct cvol_store *st = c->pool->st;
+	char oid[CVOL_OID_MAX + 1];
 	uint64_t size;
 
-	if (!ref_has(&c->busy_refs, oid))
+	if (!key_has(&c->busy_refs, k))
 		return true;
-	return ref_has(again, oid) &&
+	cvol_data_oid(oid, sizeof(oid), k->layer, k->idx);
+	return key_has(again, k) &&
 	       st->ops->stat(st->priv, oid, &size) == -ENOENT;
 }
 
 /* the busy layers' refs, walked again, sorted, in @again */
-static int walk_busy_again(struct check_ctx *c, struct ref_set *again)
+static int walk_busy_again(struct check_ctx *c, struct key_set *again)
 {
-	struct ref_set first = c->refs, busy = c->busy_refs;
+	struct key_set first = c->refs, busy = c->busy_refs;
 	size_t i;
 	int ret = 0;
 
@@ -237,14 +318,88 @@ static int walk_busy_again(struct check_ctx *c, struct ref_set *again)
 	for (i = 0; i < c->nbusy && !ret; i++)
 		ret = walk_fresh(c, c->busy[i]);
 	*again = c->refs;
-	ref_free(&c->busy_refs);
+	key_free(&c->busy_refs);
 	c->refs = first;
 	c->busy_refs = busy;
 	if (ret == -EILSEQ)
 		ret = 0; /* counted on the first walk */
-	if (!ret && again->n)
-		qsort(again->names, again->n, sizeof(char *), cmp_str);
+	if (!ret)
+		key_sort(again);
 	return ret;
+}
+
+/*
+ * Is the directory still @dir?  Every update stores a new encoding (with
+ * a higher sequence number), so equal encodings mean no change.
+ */
+static bool dir_unchanged(struct cvol_pool *pool, const struct cvol_dir *dir)
+{
+	struct cvol_dir now;
+	void *a = NULL, *b = NULL;
+	size_t la, lb;
+	bool same;
+
+	if (cvol_dir_load(pool, &now))
+		return false;
+	same = now.copies.seq == dir->copies.seq &&
+	       !cvol_dir_encode(dir, &a, &la) &&
+	       !cvol_dir_encode(&now, &b, &lb) && la == lb && !memcmp(a, b, la);
+	free(a);
+	free(b);
+	cvol_dir_free(&now);
+	return same;
+}
+
+/* @oid is unreferenced garbage: count it; repair removes it */
+static void garbage(struct check_ctx *c, const char *oid)
+{
+	struct cvol_store *st = c->pool->st;
+
+	c->rep->unreferenced++;
+	if (!c->removable)
+		return;
+	/* the directory is read again before the first removal */
+	if (!c->verified) {
+		c->verified = true;
+		if (!dir_unchanged(c->pool, c->dir)) {
+			c->changed = true;
+			c->removable = false;
+			return;
+		}
+	}
+	if (!st->ops->remove(st->priv, oid))
+		c->rep->repaired++;
+}
+
+/*
+ * Under dir_mu: the heads a writer holds (open here, or locked by another
+ * process) are busy; repair keeps the locks of the idle ones to the end.
+ */
+static void sort_heads(struct check_ctx *c)
+{
+	struct cvol_dir *dir = c->dir;
+	uint32_t i;
+
+	for (i = 0; i < dir->nlayers; i++) {
+		struct cvol_layer_rec *l = &dir->layers[i];
+		struct cvol_vol_rec *vr;
+		char lockname[40];
+
+		if (l->kind != CVOL_LAYER_HEAD)
+			continue;
+		vr = cvol_dir_vol_id(dir, l->vol_id);
+		if (cvol_pool_open_head(c->pool, l->vol_id) || !vr)
+			c->busy[c->nbusy++] = l->id;
+		else if (cvol_vol_lock(c->pool, l->vol_id, vr->name, lockname,
+				       sizeof(lockname)))
+			c->busy[c->nbusy++] = l->id;
+		else if (c->repair)
+			memcpy(c->locks[c->nlocks++], lockname,
+			       sizeof(lockname));
+		else
+			cvol_vol_unlock(c->pool, lockname);
+	}
+	cvol_clearerr();
 }
 
 int cvol_pool_check(struct cvol_pool *pool, bool repair,
@@ -253,7 +408,7 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 {
 	struct check_ctx c = { .pool = pool, .rep = rep, .repair = repair };
 	struct cvol_copy_log log = { 0 };
-	struct ref_set again = { 0 };
+	struct key_set again = { 0 };
 	struct cvol_store *st = pool->st;
 	struct cvol_dir dir;
 	struct cvol_vol *v;
@@ -272,9 +427,10 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 			cvol_vol_flush(v);
 	ret = cvol_dir_load(pool, &dir);
 	if (ret) {
+		pthread_mutex_unlock(&pool->dir_mu);
 		if (ret == -EILSEQ)
 			rep->bad_checksums++;
-		goto out_unlock;
+		return ret;
 	}
 	if (dir.copies.bad) {
 		log.bad++;
@@ -282,6 +438,15 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 	}
 	c.dir = &dir;
 	c.first_new = dir.next_id;
+	c.busy = calloc(dir.nlayers + 1, sizeof(*c.busy));
+	c.locks = calloc(dir.nlayers + 1, sizeof(*c.locks));
+	if (c.busy && c.locks)
+		sort_heads(&c);
+	pthread_mutex_unlock(&pool->dir_mu);
+	if (!c.busy || !c.locks) {
+		ret = cvol_seterr(-ENOMEM, "out of memory");
+		goto out_free;
+	}
 	rep->volumes = dir.nvols;
 	rep->pending = cvol_dir_pending(&dir);
 	/* what a newer cvol wrote is not this one's to repair */
@@ -294,12 +459,6 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 			rep->copies_repaired++;
 		cvol_clearerr();
 	}
-	c.busy = calloc(dir.nlayers + 1, sizeof(*c.busy));
-	c.locks = calloc(dir.nlayers + 1, sizeof(*c.locks));
-	if (!c.busy || !c.locks) {
-		ret = cvol_seterr(-ENOMEM, "out of memory");
-		goto out_free;
-	}
 	for (i = 0; i < dir.nlayers; i++) {
 		struct cvol_layer_rec *l = &dir.layers[i];
 
@@ -309,24 +468,6 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 			rep->snapshots++;
 		if (l->parent && !cvol_dir_layer(&dir, l->parent))
 			rep->dangling++;
-		if (l->kind == CVOL_LAYER_HEAD) {
-			struct cvol_vol *o = cvol_pool_open_head(pool,
-								 l->vol_id);
-			char lockname[40];
-			struct cvol_vol_rec *vr = cvol_dir_vol_id(&dir,
-								  l->vol_id);
-
-			if (o || !vr)
-				c.busy[c.nbusy++] = l->id;
-			else if (cvol_vol_lock(pool, l->vol_id, vr->name,
-					       lockname, sizeof(lockname)))
-				c.busy[c.nbusy++] = l->id;
-			else if (repair)
-				memcpy(c.locks[c.nlocks++], lockname,
-				       sizeof(lockname));
-			else
-				cvol_vol_unlock(pool, lockname);
-		}
 		/*
 		 * Fresh reads into a private map: never trust the cache
 		 * here, and never touch it either (an open volume's writer
@@ -347,61 +488,61 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 			goto out_free;
 		}
 	}
-	ret = st->ops->list(st->priv, "", collect_obj, &c.objs);
+	ret = st->ops->list(st->priv, "", collect_obj, &c);
 	if (ret)
 		goto out_free;
-	if (c.refs.n)
-		qsort(c.refs.names, c.refs.n, sizeof(char *), cmp_str);
-	if (c.busy_refs.n)
-		qsort(c.busy_refs.names, c.busy_refs.n, sizeof(char *),
-		      cmp_str);
-	if (c.objs.n)
-		qsort(c.objs.names, c.objs.n, sizeof(char *), cmp_str);
+	key_sort(&c.refs);
+	key_sort(&c.busy_refs);
+	key_sort(&c.objs);
 	rep->shared = count_shared(&c);
 	for (k = 0; k < c.refs.n; k++) {
-		if (ref_has(&c.objs, c.refs.names[k]))
+		if (key_has(&c.objs, &c.refs.k[k]))
 			continue;
-		if (!again.names && c.nbusy) {
+		if (!again.k && c.nbusy) {
 			ret = walk_busy_again(&c, &again);
 			if (ret)
 				goto out_free;
 		}
-		if (really_dangling(&c, &again, c.refs.names[k]))
+		if (really_dangling(&c, &again, &c.refs.k[k]))
 			rep->dangling++;
 	}
+	c.removable = repair && !rep->bad_checksums && !log.bad;
+	/* data objects: a writer may be about to reference its own */
 	for (k = 0; k < c.objs.n; k++) {
-		const char *oid = c.objs.names[k];
-		uint64_t layer;
-		bool garbage;
+		const struct obj_key *o = &c.objs.k[k];
+		char oid[CVOL_OID_MAX + 1];
 
-		if (!strcmp(oid, CVOL_DIR_OID))
+		rep->objects++;
+		if (key_has(&c.refs, o) || layer_busy(&c, o->layer) ||
+		    o->layer >= c.first_new)
 			continue;
-		if (oid[0] == 'm' && oid[1] == '.') {
-			layer = strtoull(oid + 2, NULL, 16);
-			garbage = !cvol_dir_layer(&dir, layer);
-		} else if (oid[0] == 'd' && oid[1] == '.') {
-			rep->objects++;
-			layer = strtoull(oid + 2, NULL, 16);
-			garbage = !ref_has(&c.refs, oid);
-			/* a writer may be about to reference its own */
-			if (garbage && layer_busy(&c, layer))
-				continue;
-		} else {
-			continue; /* not ours */
-		}
+		cvol_data_oid(oid, sizeof(oid), o->layer, o->idx);
+		garbage(&c, oid);
+	}
+	/* map chunks (and their copies) of layers the directory lacks */
+	for (k = 0; k < c.others.n; k++) {
+		const char *oid = c.others.names[k];
+		uint64_t layer;
+
+		if (oid[0] != 'm' || oid[1] != '.')
+			continue; /* the directory, the identity, not ours */
+		layer = strtoull(oid + 2, NULL, 16);
 		/* a layer younger than our directory copy is not ours */
-		if (!garbage || layer >= c.first_new)
-			continue;
-		rep->unreferenced++;
-		if (repair && !rep->bad_checksums && !log.bad &&
-		    st->ops->remove(st->priv, oid) == 0)
-			rep->repaired++;
+		if (!cvol_dir_layer(&dir, layer) && layer < c.first_new)
+			garbage(&c, oid);
 	}
 	if (repair && rep->bad_checksums)
-		ret = cvol_seterr(-EILSEQ,
-				  "repair refused: %" PRIu64
-				  " map chunks or headers failed verification, so what they reference is unknown; nothing was removed",
-				  rep->bad_checksums);
+		ret = cvol_seterr(
+			-EILSEQ,
+			"repair refused: %" PRIu64
+			" map chunks or headers failed verification, so what they reference is unknown; nothing was removed",
+			rep->bad_checksums);
+	else if (c.changed)
+		ret = cvol_seterr(
+			-EAGAIN,
+			"the pool directory changed during the check (a snapshot, clone, removal or resize); %" PRIu64
+			" unreferenced objects were removed before that, none after: run the check again",
+			rep->repaired);
 	if (progress)
 		progress(arg, dir.nlayers, dir.nlayers);
 out_free:
@@ -411,13 +552,12 @@ out_free:
 		cvol_vol_unlock(pool, c.locks[k]);
 	free(c.locks);
 	free(c.busy);
-	ref_free(&again);
-	ref_free(&c.busy_refs);
-	ref_free(&c.merging);
-	ref_free(&c.refs);
-	ref_free(&c.objs);
+	key_free(&again);
+	key_free(&c.busy_refs);
+	key_free(&c.merging);
+	key_free(&c.refs);
+	key_free(&c.objs);
+	name_free(&c.others);
 	cvol_dir_free(&dir);
-out_unlock:
-	pthread_mutex_unlock(&pool->dir_mu);
 	return ret;
 }
