@@ -97,7 +97,7 @@ struct cvol_queue {
  * @order: object size is 1 << @order
  * @nr_queues: hardware queues
  * @depth: tags per queue
- * @flags: CVOL_DEV_F_*
+ * @flags: CVOL_DEV_F_*; written under @lock, read without it by queue_rq
  * @features: CVOL_F_* the device was created with
  * @timeout: seconds a request may wait, 0 = forever
  * @pool: pool name

@@ -135,6 +135,15 @@ static blk_status_t cvol_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 	if (op == U8_MAX)
 		return BLK_STS_NOTSUPP;
+	/*
+	 * Read-only is the driver's to enforce: the block layer only warns
+	 * about a write to a read-only disk, and a descriptor opened for
+	 * writing before the device became read-only still submits.
+	 */
+	if ((op == CVOL_OP_WRITE || op == CVOL_OP_DISCARD ||
+	     op == CVOL_OP_WRITE_ZEROES) &&
+	    (READ_ONCE(dev->flags) & CVOL_DEV_F_RDONLY))
+		return BLK_STS_IOERR;
 	if (op == CVOL_OP_FLUSH) {
 		n = 1;
 		memset(segs, 0, sizeof(segs[0]));
@@ -655,7 +664,7 @@ int cvol_dev_reconfigure(struct cvol_dev *dev, const u64 *size,
 		set_capacity_and_notify(dev->disk, *size >> SECTOR_SHIFT);
 	}
 	if (flags) {
-		dev->flags = *flags;
+		WRITE_ONCE(dev->flags, *flags);
 		set_disk_ro(dev->disk, *flags & CVOL_DEV_F_RDONLY);
 	}
 	if (timeout) {
