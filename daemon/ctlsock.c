@@ -756,6 +756,8 @@ static int op_status(json_object *req, json_object *rep)
 	ctl_add(rep, "daemon", json_object_new_string("cvold"));
 	ctl_add(rep, "pid", json_object_new_int((int)getpid()));
 	ctl_add(rep, "devices", json_object_new_int((int)ndev));
+	ctl_add(rep, "adopting",
+		json_object_new_boolean(cvold_adopting(ctl.d)));
 	ctl_add(rep, "kernel_module",
 		json_object_new_boolean(access("/sys/module/cvol", F_OK) == 0));
 	return 0;
@@ -896,6 +898,9 @@ static json_object *ctl_handle(int fd, const char *line, size_t len)
 		json_object_put(req);
 		return rep;
 	}
+	/* what needs the devices waits until the old ones are adopted */
+	if (strcmp(op, "status"))
+		cvold_wait_adopted(ctl.d);
 	if (progress) {
 		ctl.progress_fd = fd;
 		clock_gettime(CLOCK_MONOTONIC, &ctl.progress_last);

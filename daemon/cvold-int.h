@@ -89,7 +89,16 @@ struct cvold {
 	void *ctl;
 	/* --config FILE: pools beyond the store root; read-only once serving */
 	struct cvol_config *config;
+	/*
+	 * @adopting: the devices a previous cvold left are being adopted;
+	 * requests other than "status" wait for the end (@adopt_cond).
+	 * @adopt_mu protects @adopting.
+	 */
+	pthread_mutex_t adopt_mu;
+	pthread_cond_t adopt_cond;
+	bool adopting;
 };
+
 
 /* queue.c */
 int cvold_queue_start(struct cvold_queue *q);

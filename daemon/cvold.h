@@ -73,6 +73,13 @@ typedef int (*cvold_dev_cb)(void *arg, const struct cvold_dev_info *info);
  */
 int cvold_dev_list(struct cvold *d, cvold_dev_cb cb, void *arg);
 
+/*
+ * cvold_wait_adopted() - return once the devices a previous cvold left
+ * are adopted (or could not be); cvold_adopting() - are they not yet?
+ */
+void cvold_wait_adopted(struct cvold *d);
+bool cvold_adopting(struct cvold *d);
+
 /**
  * cvold_pool_list() - call @cb with the name of every pool the daemon
  * knows: "default", each pool directory under the store root and each pool

@@ -3,8 +3,8 @@
 # library.
 CVOLD_SRCS := daemon/main.c daemon/log.c daemon/dev.c daemon/queue.c \
 	daemon/genl.c daemon/ctlsock.c daemon/config.c
-CVOLD_LIBS := $(shell pkg-config --libs libnl-genl-3.0 json-c 2>/dev/null) \
-	      -lpthread
+CVOLD_LIBS := $(shell pkg-config --libs libnl-genl-3.0 json-c libsystemd \
+		2>/dev/null) -lpthread
 BINS += $(O)/cvold
 
 $(O)/cvold: $(CVOLD_SRCS:%.c=$(O)/obj/%.o) $(O)/libcvolengine.a

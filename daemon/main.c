@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "cvold-int.h"
 
 /* read when it exists and no --config names another file */
@@ -55,6 +57,24 @@ static int mkdir_parent(const char *path)
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		ret = -errno;
 	free(copy);
+	return ret;
+}
+
+void cvold_wait_adopted(struct cvold *d)
+{
+	pthread_mutex_lock(&d->adopt_mu);
+	while (d->adopting)
+		pthread_cond_wait(&d->adopt_cond, &d->adopt_mu);
+	pthread_mutex_unlock(&d->adopt_mu);
+}
+
+bool cvold_adopting(struct cvold *d)
+{
+	bool ret;
+
+	pthread_mutex_lock(&d->adopt_mu);
+	ret = d->adopting;
+	pthread_mutex_unlock(&d->adopt_mu);
 	return ret;
 }
 
@@ -176,6 +196,8 @@ int main(int argc, char **argv)
 	if (ftruncate(lock_fd, 0) == 0)
 		dprintf(lock_fd, "%d\n", (int)getpid());
 	pthread_mutex_init(&d.lock, NULL);
+	pthread_mutex_init(&d.adopt_mu, NULL);
+	pthread_cond_init(&d.adopt_cond, NULL);
 
 	/* SIGUSR1 interrupts queue threads (no SA_RESTART); the main thread
 	 * takes SIGTERM/SIGINT synchronously */
@@ -186,22 +208,34 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	ret = cvold_adopt(&d);
-	if (ret)
-		cvold_log("adopting devices: %s", cvol_errmsg());
+	/*
+	 * The socket listens first, so that a client right after a restart
+	 * reaches this cvold; its requests wait until the devices a previous
+	 * cvold left are adopted.  Then systemd hears READY=1 (Type=notify).
+	 */
+	d.adopting = true;
 	ret = cvold_ctl_start(&d, sock);
 	if (ret) {
 		cvold_log("control socket %s: %s", sock, cvol_errmsg());
-		cvold_shutdown(&d);
 		return 1;
 	}
 	cvold_log("serving %s, store root %s", sock, d.store_root);
+	ret = cvold_adopt(&d);
+	if (ret)
+		cvold_log("adopting devices: %s", cvol_errmsg());
+	pthread_mutex_lock(&d.adopt_mu);
+	d.adopting = false;
+	pthread_cond_broadcast(&d.adopt_cond);
+	pthread_mutex_unlock(&d.adopt_mu);
+	sd_notifyf(0, "READY=1\nSTATUS=serving %s\nMAINPID=%d", sock,
+		   (int)getpid());
 
 	do {
 		if (sigwait(&set, &sig))
 			sig = SIGTERM;
 	} while (sig != SIGTERM && sig != SIGINT);
 	cvold_log("signal %d: stopping, devices stay", sig);
+	sd_notify(0, "STOPPING=1\nSTATUS=flushing; devices stay");
 	cvold_ctl_stop(&d);
 	cvold_shutdown(&d);
 	cvold_log("stopped");

@@ -45,6 +45,16 @@ int cvold_dev_list(struct cvold *d, cvold_dev_cb cb, void *arg)
 	return 0;
 }
 
+/* nothing to adopt here */
+void cvold_wait_adopted(struct cvold *d)
+{
+}
+
+bool cvold_adopting(struct cvold *d)
+{
+	return false;
+}
+
 int cvold_pool_list(struct cvold *d, cvol_name_cb cb, void *arg)
 {
 	int ret = cb(arg, "default");
