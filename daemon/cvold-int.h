@@ -87,7 +87,7 @@ struct cvold {
 	struct cvold_pool_ent *pools;
 	struct cvold_dev *devs;
 	void *ctl;
-	/* --config FILE: pools beyond the store root; read-only once serving */
+	/* --config FILE: pools beyond the store root; SIGHUP replaces it */
 	struct cvol_config *config;
 	/*
 	 * @adopting: the devices a previous cvold left are being adopted;
@@ -97,6 +97,12 @@ struct cvold {
 	pthread_mutex_t adopt_mu;
 	pthread_cond_t adopt_cond;
 	bool adopting;
+	/*
+	 * Configurations SIGHUP replaced (@config changes under @lock):
+	 * kept to the end, since open pools may point into them.
+	 */
+	struct cvol_config **retired;
+	size_t nretired;
 };
 
 

@@ -108,8 +108,10 @@ int cvold_pool_list(struct cvold *d, cvol_name_cb cb, void *arg)
 		ret = cb(arg, de->d_name);
 	}
 	closedir(dir);
+	pthread_mutex_lock(&d->lock);
 	if (!ret && d->config)
 		ret = cvol_config_pools(d->config, cb, arg);
+	pthread_mutex_unlock(&d->lock);
 	return ret;
 }
 

@@ -41,7 +41,8 @@ static void usage(FILE *f)
 		"  --foreground     stay attached to the terminal, log to stderr\n"
 		"  --store-root DIR pools live in DIR/<pool> (default /var/lib/cvol)\n"
 		"  --socket PATH    control socket (default /run/cvol/cvold.sock)\n"
-		"  --config FILE    configuration file (default " CVOLD_CONFIG "\n"
+		"  --config FILE    configuration file (default " CVOLD_CONFIG
+		"\n"
 		"                   when it exists; \"\" for none)\n"
 		"One cvold serves a socket: a second exits 1 (lock SOCKET.lock).\n");
 }
@@ -58,6 +59,45 @@ static int mkdir_parent(const char *path)
 		ret = -errno;
 	free(copy);
 	return ret;
+}
+
+/*
+ * SIGHUP: read the configuration file again.  The new one applies to
+ * pools opened from now on; open pools keep the store they have.  A file
+ * that does not parse changes nothing.
+ */
+static void reload_config(struct cvold *d, const char *path)
+{
+	struct cvol_config *cfg = NULL, **r;
+
+	if (!path) {
+		cvold_log("SIGHUP: no configuration file (--config \"\")");
+		return;
+	}
+	if (access(path, F_OK) && errno == ENOENT) {
+		cvold_log(
+			"SIGHUP: %s does not exist: no configured pools from now on",
+			path);
+	} else if (cvol_config_load(path, &cfg)) {
+		cvold_log("SIGHUP: %s; the configuration in use stays",
+			  cvol_errmsg());
+		return;
+	}
+	r = realloc(d->retired, (d->nretired + 1) * sizeof(*r));
+	if (!r) {
+		cvol_config_free(cfg);
+		cvold_log(
+			"SIGHUP: out of memory; the configuration in use stays");
+		return;
+	}
+	d->retired = r;
+	pthread_mutex_lock(&d->lock);
+	d->retired[d->nretired++] = d->config;
+	d->config = cfg;
+	pthread_mutex_unlock(&d->lock);
+	cvold_log(
+		"SIGHUP: read %s again: it applies to pools opened from now on",
+		path);
 }
 
 void cvold_wait_adopted(struct cvold *d)
@@ -89,7 +129,8 @@ static int single_instance(const char *sock)
 	ssize_t n;
 	int fd;
 
-	if (snprintf(path, sizeof(path), "%s.lock", sock) >= (int)sizeof(path)) {
+	if (snprintf(path, sizeof(path), "%s.lock", sock) >=
+	    (int)sizeof(path)) {
 		fprintf(stderr, "cvold: socket path too long: %s\n", sock);
 		return -1;
 	}
@@ -124,7 +165,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *sock = "/run/cvol/cvold.sock", *config = NULL;
+	const char *sock = "/run/cvol/cvold.sock", *config = NULL, *reload_path;
 	struct cvold d = { .store_root = "/var/lib/cvol" };
 	struct sigaction sa = { .sa_handler = on_sigusr1 };
 	bool foreground = false;
@@ -163,8 +204,10 @@ int main(int argc, char **argv)
 	/* the conventional file when none is named; "" names none */
 	if (!config && !access(CVOLD_CONFIG, F_OK))
 		config = CVOLD_CONFIG;
+	/* what SIGHUP reads: the file named, else the conventional one */
+	reload_path = config ? config : CVOLD_CONFIG;
 	if (config && !*config)
-		config = NULL;
+		config = reload_path = NULL;
 	if (config && access(config, R_OK)) {
 		fprintf(stderr, "cvold: config %s: %s\n", config,
 			strerror(errno));
@@ -206,6 +249,7 @@ int main(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
 	/*
@@ -230,10 +274,15 @@ int main(int argc, char **argv)
 	sd_notifyf(0, "READY=1\nSTATUS=serving %s\nMAINPID=%d", sock,
 		   (int)getpid());
 
-	do {
+	for (;;) {
 		if (sigwait(&set, &sig))
 			sig = SIGTERM;
-	} while (sig != SIGTERM && sig != SIGINT);
+		if (sig != SIGHUP)
+			break;
+		sd_notify(0, "RELOADING=1");
+		reload_config(&d, reload_path);
+		sd_notify(0, "READY=1");
+	}
 	cvold_log("signal %d: stopping, devices stay", sig);
 	sd_notify(0, "STOPPING=1\nSTATUS=flushing; devices stay");
 	cvold_ctl_stop(&d);
