@@ -444,6 +444,25 @@ static int cvol_nl_dev_reconfigure(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/*
+ * CVOL_NL_ADMIN: a command that changes devices.  One capability model
+ * for these and for the data channel (/dev/cvol-control): CAP_SYS_ADMIN
+ * in the initial user namespace, held by the sender and by the opener of
+ * its socket (netlink_capable()), as ublk asks of its control device.
+ */
+#define CVOL_NL_ADMIN 0x1
+
+static int cvol_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			    struct genl_info *info)
+{
+	if ((ops->internal_flags & CVOL_NL_ADMIN) &&
+	    !netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack, "CAP_SYS_ADMIN required");
+		return -EPERM;
+	}
+	return 0;
+}
+
 static const struct genl_ops cvol_genl_ops[] = {
 	{
 		.cmd	= CVOL_CMD_GET_FEATURES,
@@ -452,12 +471,12 @@ static const struct genl_ops cvol_genl_ops[] = {
 	{
 		.cmd	= CVOL_CMD_DEV_ADD,
 		.doit	= cvol_nl_dev_add,
-		.flags	= GENL_ADMIN_PERM,
+		.internal_flags = CVOL_NL_ADMIN,
 	},
 	{
 		.cmd	= CVOL_CMD_DEV_REMOVE,
 		.doit	= cvol_nl_dev_remove,
-		.flags	= GENL_ADMIN_PERM,
+		.internal_flags = CVOL_NL_ADMIN,
 	},
 	{
 		.cmd	= CVOL_CMD_DEV_GET,
@@ -467,7 +486,7 @@ static const struct genl_ops cvol_genl_ops[] = {
 	{
 		.cmd	= CVOL_CMD_DEV_RECONFIGURE,
 		.doit	= cvol_nl_dev_reconfigure,
-		.flags	= GENL_ADMIN_PERM,
+		.internal_flags = CVOL_NL_ADMIN,
 	},
 };
 
@@ -477,6 +496,7 @@ static struct genl_family cvol_genl_family __ro_after_init = {
 	.maxattr	= CVOL_ATTR_MAX,
 	.policy		= cvol_genl_policy,
 	.module		= THIS_MODULE,
+	.pre_doit	= cvol_nl_pre_doit,
 	.ops		= cvol_genl_ops,
 	.n_ops		= ARRAY_SIZE(cvol_genl_ops),
 	.resv_start_op	= CVOL_CMD_DEV_RECONFIGURE + 1,

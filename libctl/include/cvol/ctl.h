@@ -282,7 +282,7 @@ struct cvol_ctl_reconf {
 
 /**
  * cvol_ctl_dev_reconfigure() - change a device in the kernel (generic
- * netlink CVOL_CMD_DEV_RECONFIGURE; needs CAP_NET_ADMIN).  The kernel's
+ * netlink CVOL_CMD_DEV_RECONFIGURE; needs CAP_SYS_ADMIN).  The kernel's
  * reason for a refusal is the message.
  */
 int cvol_ctl_dev_reconfigure(struct cvol_ctl *ctl, uint32_t dev_id,

@@ -5,7 +5,7 @@
  * The one uapi header shared by cvol.ko, cvold and libcvolctl.
  *
  * Control plane: generic netlink family "cvol" (CVOL_GENL_NAME).  Every
- * mutating command needs CAP_NET_ADMIN; every attribute is validated
+ * mutating command needs CAP_SYS_ADMIN; every attribute is validated
  * strictly and rejections carry an extended-ack message.
  *
  * Data plane: the misc device /dev/cvol-control.  A daemon opens it once per
