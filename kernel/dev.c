@@ -726,26 +726,34 @@ out_unlock:
 void cvol_queue_unbind(struct cvol_queue *q)
 {
 	struct cvol_dev *dev = q->dev;
+	struct request **rqs;
 	bool lost = false;
-	unsigned int i;
-	u64 requeued = 0;
+	unsigned int i, n = 0;
 
+	rqs = kcalloc(dev->depth, sizeof(*rqs), GFP_KERNEL | __GFP_NOFAIL);
 	spin_lock(&q->lock);
 	q->binder = NULL;
-	/* hand the outstanding ones out again, before anything newer */
+	/*
+	 * The outstanding ones go back to the block layer, which dispatches
+	 * them again through queue_rq: a write is then copied from its bio
+	 * once more, never re-sent from a buffer the old daemon could write.
+	 */
 	for (i = 0; i < dev->depth; i++) {
 		struct cvol_tag *t = &q->tags[i];
 
 		if (t->state != CVOL_TAG_ISSUED)
 			continue;
-		t->state = CVOL_TAG_QUEUED;
-		t->done_mask = 0;
-		t->error = 0;
-		list_add(&t->node, &q->pending);
-		requeued++;
+		rqs[n++] = t->rq;
+		t->state = CVOL_TAG_FREE;
+		t->rq = NULL;
 	}
 	spin_unlock(&q->lock);
-	cvol_stat_add(dev, CVOL_STAT_REQUEUES, requeued);
+	for (i = 0; i < n; i++)
+		blk_mq_requeue_request(rqs[i], false);
+	if (n)
+		blk_mq_kick_requeue_list(dev->disk->queue);
+	kfree(rqs);
+	cvol_stat_add(dev, CVOL_STAT_REQUEUES, n);
 
 	mutex_lock(&dev->lock);
 	dev->nr_bound--;
@@ -756,8 +764,8 @@ void cvol_queue_unbind(struct cvol_queue *q)
 	}
 	mutex_unlock(&dev->lock);
 	if (lost) {
-		pr_info("cvol%u: daemon lost on queue %u, %llu requests wait\n",
-			dev->id, q->index, requeued);
+		pr_info("cvol%u: daemon lost on queue %u, %u requests requeued\n",
+			dev->id, q->index, n);
 		cvol_genl_event(CVOL_CMD_EVT_DAEMON_LOST, dev);
 	}
 }
