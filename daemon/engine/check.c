@@ -32,13 +32,17 @@
  * newer one and named objects the good one does not, so a repair that
  * found a bad copy removes no unreferenced object in that run.
  *
- * The pool's dir_mu is held only while open volumes flush, the directory
- * is read and the heads are sorted into busy and idle: opens, closes and
- * snapshots of this process wait for that, not for the walk.  Before it
- * removes anything, repair reads the directory again; if it changed (any
- * snapshot, clone, removal, merge or resize, here or elsewhere: every
- * directory update raises its sequence number) what the walk saw may be
- * stale, so it removes nothing and fails with -EAGAIN.
+ * A read-only check holds the pool's dir_mu only while open volumes
+ * flush, the directory is read and the heads are sorted into busy and
+ * idle: opens, closes and snapshots of this process wait for that, not
+ * for the walk.  Repair holds it to the end: the locks it keeps on idle
+ * heads do not stop this process itself on every store (a RADOS lock is
+ * re-entrant for its holder), so no writer of this process may start on
+ * one meanwhile.  Before it removes anything, repair reads the directory
+ * again; if it changed (any snapshot, clone, removal, merge or resize by
+ * another process or host: every directory update raises its sequence
+ * number) what the walk saw may be stale, so it removes nothing and fails
+ * with -EAGAIN.
  *
  * Memory: a data object d.<layer>.<idx> is kept as its (layer, idx) pair,
  * 16 bytes, once per map naming it and once for the listing; only other
@@ -442,7 +446,8 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 	c.locks = calloc(dir.nlayers + 1, sizeof(*c.locks));
 	if (c.busy && c.locks)
 		sort_heads(&c);
-	pthread_mutex_unlock(&pool->dir_mu);
+	if (!repair)
+		pthread_mutex_unlock(&pool->dir_mu);
 	if (!c.busy || !c.locks) {
 		ret = cvol_seterr(-ENOMEM, "out of memory");
 		goto out_free;
@@ -559,5 +564,7 @@ out_free:
 	key_free(&c.objs);
 	name_free(&c.others);
 	cvol_dir_free(&dir);
+	if (repair)
+		pthread_mutex_unlock(&pool->dir_mu);
 	return ret;
 }

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Check does not hold the pool's dir_mu for its whole run (review D28): a
- * snapshot taken while a check walks the maps completes at once, not
- * after the check; so does a volume created while a repair walks them
- * (repair holds the locks of idle heads, so a snapshot of one of those
- * gets -EBUSY meanwhile).  That repair then sees the directory changed:
- * it removes nothing (-EAGAIN and a message saying so), the stray object
- * is still there, and the next repair removes exactly it; the snapshot,
- * the heads and the new volume are intact.
+ * A read-only check does not hold the pool's dir_mu for its whole run
+ * (review D28): a snapshot taken while it walks the maps completes at
+ * once, not after the check.  A repair keeps dir_mu (its head locks do
+ * not stop its own process on every store), so the directory changes
+ * beside it only from another instance: a volume created there while the
+ * repair walks the maps makes the repair remove nothing (-EAGAIN and a
+ * message saying so); the stray object is still there, and the next
+ * repair removes exactly it; the snapshot, the heads and the new volume
+ * are intact.
  */
 #include <pthread.h>
 #include <time.h>
@@ -16,7 +17,7 @@
 
 #define STRAY "d.0000000000000001.000000000000"
 
-static struct cvol_pool *g_pool;
+static struct cvol_pool *g_pool, *g_other;
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_cond = PTHREAD_COND_INITIALIZER;
 static int g_op_ret; /* 1: not done yet */
@@ -30,7 +31,7 @@ static int snap_v(void)
 
 static int create_x(void)
 {
-	return cvol_vol_create(g_pool, "x", 65536, 16);
+	return cvol_vol_create(g_other, "x", 65536, 16);
 }
 
 static void *op_thread(void *arg)
@@ -127,7 +128,10 @@ int main(void)
 	if (rep.unreferenced != 1 || rep.repaired)
 		T_FAIL("check beside a snapshot: %" PRIu64 " unreferenced",
 		       rep.unreferenced);
-	ret = check_beside(pool, true, &rep, create_x, "a volume create");
+	g_other = t_pool(&conf);
+	ret = check_beside(pool, true, &rep, create_x,
+			   "a volume create in another instance");
+	cvol_pool_close(g_other);
 	if (ret != -EAGAIN)
 		T_FAIL("repair beside a create: %d, expected -EAGAIN", ret);
 	if (!strstr(cvol_errmsg(), "changed during the check"))
