@@ -24,14 +24,16 @@ extern unsigned int cvol_max_queues;
  *
  *          queue_rq              COMMIT_FETCH hands out
  *   FREE -----------> QUEUED ----------------------------> ISSUED
- *    ^                  ^  |                                |  |
- *    |                  |  +-- remove / timeout --> FREE    |  |
- *    |                  +------ binder's fd closes ---------+  |
+ *    ^  ^               |                                   |  |
+ *    |  |               +-- remove / timeout --> FREE       |  |
+ *    |  +------ binder's fd closes: requeued to blk-mq -----+  |
  *    |                                                         |
  *    +---- last descriptor completed (data copied, ended) -----+
  *
- * Removal and timeout also end ISSUED tags.  Every transition happens
- * under the queue's lock; the request is ended outside it.
+ * A requeued request comes back through queue_rq (FREE -> QUEUED), its
+ * write data copied from the bio again.  Removal also ends ISSUED tags.
+ * Every transition happens under the queue's lock; the request is ended
+ * or requeued outside it.
  */
 enum cvol_tag_state {
 	CVOL_TAG_FREE,

@@ -210,11 +210,13 @@ static blk_status_t cvol_result_status(int error)
 static enum blk_eh_timer_return cvol_timeout(struct request *rq)
 {
 	struct cvol_queue *q = rq->mq_hctx->driver_data;
-	struct cvol_tag *t = &q->tags[rq->tag];
 	u32 timeout = READ_ONCE(q->dev->timeout);
+	struct cvol_tag *t;
 
-	if (!timeout)
+	/* a request being requeued may have no driver tag for a moment */
+	if (!timeout || rq->tag < 0 || rq->tag >= q->dev->depth)
 		return BLK_EH_RESET_TIMER;
+	t = &q->tags[rq->tag];
 	/*
 	 * Only requests waiting for a daemon time out.  A handed-out one
 	 * belongs to a live binder that may still write its buffer: ending it
@@ -748,10 +750,13 @@ void cvol_queue_unbind(struct cvol_queue *q)
 		t->rq = NULL;
 	}
 	spin_unlock(&q->lock);
+	/*
+	 * Each kicks the requeue list itself, as nbd does: once the last is
+	 * requeued, removal may end it and free the disk, so dev->disk is not
+	 * touched here.
+	 */
 	for (i = 0; i < n; i++)
-		blk_mq_requeue_request(rqs[i], false);
-	if (n)
-		blk_mq_kick_requeue_list(dev->disk->queue);
+		blk_mq_requeue_request(rqs[i], true);
 	kfree(rqs);
 	cvol_stat_add(dev, CVOL_STAT_REQUEUES, n);
 
