@@ -105,7 +105,6 @@ struct cvold {
 	size_t nretired;
 };
 
-
 /* queue.c */
 int cvold_queue_start(struct cvold_queue *q);
 void cvold_queue_stop(struct cvold_dev *dev);

@@ -545,9 +545,7 @@ int cvol_pool_check(struct cvol_pool *pool, bool repair,
 	else if (c.changed)
 		ret = cvol_seterr(
 			-EAGAIN,
-			"the pool directory changed during the check (a snapshot, clone, removal or resize); %" PRIu64
-			" unreferenced objects were removed before that, none after: run the check again",
-			rep->repaired);
+			"the pool directory changed during the check (a snapshot, clone, removal or resize); nothing was removed: run the check again");
 	if (progress)
 		progress(arg, dir.nlayers, dir.nlayers);
 out_free:
