@@ -306,10 +306,12 @@ int cvol_dir_decode(const void *buf, size_t len, struct cvol_dir *dir)
 		if (l->order < CVOL_ORDER_MIN || l->order > CVOL_ORDER_MAX ||
 		    l->kind < CVOL_LAYER_HEAD || l->kind > CVOL_LAYER_HIDDEN ||
 		    !l->id || l->id == CVOL_E_ZERO) {
+			/* l points into dir->layers: report before freeing */
+			ret = cvol_seterr(-EILSEQ,
+					  "pool directory: layer %u: bad order %u or kind %u",
+					  i, l->order, l->kind);
 			cvol_dir_free(dir);
-			return cvol_seterr(-EILSEQ,
-					   "pool directory: layer %u: bad order %u or kind %u",
-					   i, l->order, l->kind);
+			return ret;
 		}
 		off += DIR_LAYER_LEN;
 	}

@@ -26,6 +26,7 @@ done
 # fields carry bytes after their NUL must decode and encode back the same
 cp "$CVOL_TOP"/tests/fuzz/seeds/* "$corpus/"
 "$bin" -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10 \
+	-artifact_prefix="$CVOL_TMP/" \
 	"$corpus" >"$CVOL_TMP/fuzz.log" 2>&1
 rc=$?
 tail -n 3 "$CVOL_TMP/fuzz.log"
