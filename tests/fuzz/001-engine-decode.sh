@@ -23,7 +23,9 @@ for f in "$CVOL_TMP"/engine-*/*/cvol.dir "$CVOL_TMP"/engine-*/*/cvol.id \
 done
 [ "$n" -ge 3 ] || cvol_fail "expected at least 3 seed objects, found $n"
 # inputs that once failed (tests/fuzz/seeds/): a directory whose name
-# fields carry bytes after their NUL must decode and encode back the same
+# fields carry bytes after their NUL must decode and encode back the same;
+# one whose layer has a bad kind must be refused without reading the
+# layers it has just freed
 cp "$CVOL_TOP"/tests/fuzz/seeds/* "$corpus/"
 "$bin" -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10 \
 	-artifact_prefix="$CVOL_TMP/" \
