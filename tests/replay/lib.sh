@@ -59,6 +59,8 @@ replay_need()
 	modprobe ext4 2>/dev/null
 	replay_dm targets 2>/dev/null | grep -qw log-writes ||
 		cvol_skip "dm-log-writes is not available in this kernel"
+	grep -qw "$1" /proc/filesystems ||
+		cvol_skip "this kernel has no $1 (the debug kernel leaves XFS out)"
 }
 
 # replay_dm ARG...: dmsetup without udev, at most 60 s
