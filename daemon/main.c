@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +27,13 @@
 #include <systemd/sd-daemon.h>
 
 #include "cvold-int.h"
+
+#ifndef PR_SET_IO_FLUSHER
+#define PR_SET_IO_FLUSHER 57 /* Linux 5.6 */
+#endif
+#ifndef MCL_ONFAULT
+#define MCL_ONFAULT 4 /* Linux 4.4 */
+#endif
 
 /* read when it exists and no --config names another file */
 #define CVOLD_CONFIG "/etc/cvol/cvol.conf"
@@ -116,6 +126,85 @@ bool cvold_adopting(struct cvold *d)
 	ret = d->adopting;
 	pthread_mutex_unlock(&d->adopt_mu);
 	return ret;
+}
+
+/* append ", " and the printf-style text to @buf, of @cap bytes */
+static void __attribute__((format(printf, 3, 4)))
+add_part(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n && n + 2 < cap) {
+		strcpy(buf + n, ", ");
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + n, cap - n, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * cvold is in the I/O path of its own devices: memory it needs to serve
+ * them must never wait for their writeback (daemon review F4).  Called
+ * before any thread exists, since threads inherit the first two:
+ *  - PR_SET_IO_FLUSHER (needs CAP_SYS_RESOURCE): PF_MEMALLOC_NOIO, so
+ *    reclaim from cvold's allocations (its own and the kernel's on its
+ *    behalf) does no I/O, and PF_LOCAL_THROTTLE, so its writes to the
+ *    store are not throttled on the dirty pages of its own devices;
+ *  - mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT): no page cvold has
+ *    touched is swapped out or dropped.  MCL_ONFAULT locks pages as they
+ *    are first touched instead of populating every mapping at once (each
+ *    thread's stack, malloc's arenas), so cvold locks what it uses.
+ *    RLIMIT_MEMLOCK is raised to infinity first (CAP_SYS_RESOURCE, or
+ *    LimitMEMLOCK=infinity): with a finite limit, MCL_FUTURE would make
+ *    later mappings fail once it is reached, so cvold then locks nothing;
+ *  - oom_score_adj -1000: the OOM killer never picks cvold.
+ * Each is best effort: one line says what cvold got and what failed.
+ */
+static void memory_protect(void)
+{
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	static const char adj[] = "-1000";
+	char msg[512] = "";
+	bool bad = false;
+	int fd;
+
+	if (prctl(PR_SET_IO_FLUSHER, 1, 0, 0, 0)) {
+		add_part(msg, sizeof(msg),
+			 "not an I/O flusher (prctl PR_SET_IO_FLUSHER: %s)",
+			 strerror(errno));
+		bad = true;
+	} else {
+		add_part(msg, sizeof(msg), "I/O flusher");
+	}
+	if (setrlimit(RLIMIT_MEMLOCK, &rl)) {
+		add_part(msg, sizeof(msg),
+			 "not locked (raising RLIMIT_MEMLOCK to infinity: %s)",
+			 strerror(errno));
+		bad = true;
+	} else if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) {
+		add_part(msg, sizeof(msg), "not locked (mlockall: %s)",
+			 strerror(errno));
+		bad = true;
+	} else {
+		add_part(msg, sizeof(msg),
+			 "locked (current and future, on fault)");
+	}
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, adj, sizeof(adj) - 1) != sizeof(adj) - 1) {
+		add_part(msg, sizeof(msg), "oom_score_adj not set (%s)",
+			 strerror(errno));
+		bad = true;
+	} else {
+		add_part(msg, sizeof(msg), "oom_score_adj -1000");
+	}
+	if (fd >= 0)
+		close(fd);
+	cvold_log(
+		"memory: %s%s", msg,
+		bad ? ": under memory pressure cvold can deadlock on writeback to its own devices" :
+		      "");
 }
 
 /*
@@ -238,6 +327,7 @@ int main(int argc, char **argv)
 	/* the daemon's own pid, for the next one's message */
 	if (ftruncate(lock_fd, 0) == 0)
 		dprintf(lock_fd, "%d\n", (int)getpid());
+	memory_protect();
 	pthread_mutex_init(&d.lock, NULL);
 	pthread_mutex_init(&d.adopt_mu, NULL);
 	pthread_cond_init(&d.adopt_cond, NULL);
