@@ -30,8 +30,16 @@ struct cvold_dev;
  * @fd: bound /dev/cvol-control descriptor, -1 if none
  * @area: the mmapped queue area
  * @bind: what CVOL_IOC_BIND returned
+ * @nr: entries of @ready and @done: @bind.nr_desc of the first bind
+ * @ready: descriptor indices a fetch returns
+ * @done: completions of the batch served, committed by the next fetch
+ *	(@ready and @done are allocated and faulted in before the thread
+ *	starts, and kept across rebinds: the I/O loop allocates nothing)
+ * @errors: I/O errors the thread met (the first few are logged)
  * @thread: the serving thread
  * @started: @thread exists and must be joined
+ * @gave_up: set (__atomic, release) once the thread stopped serving for
+ *	good, with the queue unbound; @why then says why
  */
 struct cvold_queue {
 	struct cvold_dev *dev;
@@ -39,8 +47,14 @@ struct cvold_queue {
 	int fd;
 	void *area;
 	struct cvol_bind bind;
+	uint32_t nr;
+	uint32_t *ready;
+	struct cvol_done *done;
+	unsigned int errors;
 	pthread_t thread;
 	bool started;
+	int gave_up;
+	char why[320];
 };
 
 /**

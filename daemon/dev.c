@@ -362,6 +362,7 @@ int cvold_detach(struct cvold *d, uint32_t dev_id, bool force)
 int cvold_dev_list(struct cvold *d, cvold_dev_cb cb, void *arg)
 {
 	struct cvold_dev *dev;
+	unsigned int i;
 	int ret = 0;
 
 	pthread_mutex_lock(&d->lock);
@@ -372,6 +373,15 @@ int cvold_dev_list(struct cvold *d, cvold_dev_cb cb, void *arg)
 
 		if (!cvold_nl_dev_get(dev->info.dev_id, &nd))
 			dev->info.state = nd.state;
+		/* a fenced device keeps its reason; else a queue given up */
+		for (i = 0; dev->vol && i < dev->nr_queues; i++)
+			if (__atomic_load_n(&dev->q[i].gave_up,
+					    __ATOMIC_ACQUIRE)) {
+				snprintf(dev->info.error,
+					 sizeof(dev->info.error), "%s",
+					 dev->q[i].why);
+				break;
+			}
 		snprintf(dev->info.failed, sizeof(dev->info.failed), "%s",
 			 why ? why : "");
 		ret = cb(arg, &dev->info);

@@ -34,6 +34,31 @@ queue_log(const struct cvold_queue *q, const char *fmt, ...)
 		  dev->info.pool, dev->info.vol, q->index, msg);
 }
 
+/*
+ * A queue thread whose data channel fails closes its queue file and binds
+ * the queue again this many times, with a growing pause, before it gives
+ * up; a commit that succeeds starts the count again.
+ */
+#define QUEUE_RESTARTS 5
+#define QUEUE_RESTART_MS 100 /* the first pause; it doubles */
+/* I/O errors a queue thread logs; it says once that it logs no more */
+#define QUEUE_ERRORS_LOGGED 10
+
+static const char *const op_names[] = {
+	[CVOL_OP_READ] = "read",
+	[CVOL_OP_WRITE] = "write",
+	[CVOL_OP_FLUSH] = "flush",
+	[CVOL_OP_DISCARD] = "discard",
+	[CVOL_OP_WRITE_ZEROES] = "write-zeroes",
+};
+
+static const char *op_name(uint32_t op)
+{
+	return op < sizeof(op_names) / sizeof(op_names[0]) && op_names[op] ?
+		       op_names[op] :
+		       "unknown op";
+}
+
 static int serve_desc(struct cvold_queue *q, const struct cvol_desc *d)
 {
 	struct cvol_vol *vol = q->dev->vol;
@@ -44,7 +69,9 @@ static int serve_desc(struct cvold_queue *q, const struct cvol_desc *d)
 	if ((d->op == CVOL_OP_READ || d->op == CVOL_OP_WRITE) &&
 	    (d->buf_off < q->bind.buf_off || d->len > q->bind.max_io ||
 	     d->buf_off + d->len > q->bind.map_size))
-		return -EINVAL;
+		return cvol_seterr(-EINVAL,
+				   "buffer %llu+%u outside the queue area",
+				   (unsigned long long)d->buf_off, d->len);
 	switch (d->op) {
 	case CVOL_OP_READ:
 		return cvol_vol_read(vol, buf, d->dev_off, d->len);
@@ -59,113 +86,106 @@ static int serve_desc(struct cvold_queue *q, const struct cvol_desc *d)
 	case CVOL_OP_WRITE_ZEROES:
 		return cvol_vol_write_zeroes(vol, d->dev_off, d->len);
 	default:
-		return -EOPNOTSUPP;
+		return cvol_seterr(-EOPNOTSUPP, "op %u not supported", d->op);
 	}
 }
 
-static void *queue_thread(void *arg)
+/* serve descriptor @i of the area, log its error, return its result */
+static int serve_one(struct cvold_queue *q, uint32_t i)
 {
-	struct cvold_queue *q = arg;
+	const struct cvol_desc *dp = q->area;
 	struct cvold_dev *dev = q->dev;
-	uint32_t nr = q->bind.nr_desc, *ready;
-	struct cvol_done *done;
-	struct cvol_fetch f;
-	uint32_t nr_done = 0, i;
-	unsigned int errors = 0, nomem = 0;
+	struct cvol_desc d = dp[i];
+	int ret;
 
-	ready = malloc(nr * sizeof(*ready));
-	done = malloc(nr * sizeof(*done));
-	if (!ready || !done) {
-		queue_log(q, "out of memory");
-		goto out_free;
-	}
-	/*
-	 * Fault both arrays in now: the kernel copies to and from them, and
-	 * a page it had to allocate then, under memory pressure, would turn
-	 * into -EFAULT, which (unlike -ENOMEM) cannot be retried safely.
-	 */
-	memset(ready, 0xff, nr * sizeof(*ready));
-	memset(done, 0xff, nr * sizeof(*done));
+	ret = serve_desc(q, &d);
+	if (ret >= 0)
+		return 0;
+	/* a fenced device has no volume */
+	if (dev->vol && cvol_vol_failed(dev->vol) &&
+	    !__atomic_exchange_n(&dev->fail_logged, 1, __ATOMIC_RELAXED))
+		cvold_log(
+			"cvol%u (%s/%s): volume failed, every write fails until it is detached and attached again: %s",
+			dev->info.dev_id, dev->info.pool, dev->info.vol,
+			cvol_vol_failed(dev->vol));
+	if (q->errors < QUEUE_ERRORS_LOGGED)
+		queue_log(q, "%s at %llu+%u: %s", op_name(d.op),
+			  (unsigned long long)d.dev_off, d.len, cvol_errmsg());
+	else if (q->errors == QUEUE_ERRORS_LOGGED)
+		queue_log(q, "more I/O errors: not logging them (%u logged)",
+			  QUEUE_ERRORS_LOGGED);
+	q->errors++;
+	return ret;
+}
+
+/*
+ * Serve @q until the device stops or is removed (0), or its data channel
+ * fails (-errno, cvol_errmsg() set).  *@committed is set when a batch of
+ * completions is committed.  On a stop it fetches without waiting and
+ * returns once a fetch hands out nothing.
+ */
+static int queue_serve(struct cvold_queue *q, bool *committed)
+{
+	struct cvold_dev *dev = q->dev;
+	unsigned int nomem = 0;
+	uint32_t nr_done = 0, i;
+	struct cvol_fetch f;
+
 	for (;;) {
+		bool stop = dev->stop;
+		int err;
+
 		memset(&f, 0, sizeof(f));
-		f.done_ptr = (uintptr_t)done;
+		f.done_ptr = (uintptr_t)q->done;
 		f.nr_done = nr_done;
-		f.ready_ptr = (uintptr_t)ready;
-		f.ready_cap = nr;
-		if (dev->stop)
+		f.ready_ptr = (uintptr_t)q->ready;
+		f.ready_cap = q->nr;
+		if (stop)
 			f.flags = CVOL_FETCH_F_NOWAIT;
 		if (ioctl(q->fd, CVOL_IOC_COMMIT_FETCH, &f) < 0) {
-			if (errno == EINTR) {
+			err = errno;
+			if (err == EINTR) {
 				/* committed; the kernel wrote nr_done back
 				 * only on -EINVAL */
+				*committed |= nr_done > 0;
 				nr_done = 0;
 				if (dev->stop)
-					break;
+					return 0;
 				continue;
 			}
-			if (errno == ENOMEM && !dev->stop) {
+			if (err == ENOMEM && !stop) {
 				/* nothing was committed: retry the same batch
 				 * once the kernel has memory again */
 				if (nomem++ == 0)
-					queue_log(q, "commit/fetch: out of kernel memory, retrying");
+					queue_log(
+						q,
+						"commit/fetch: out of kernel memory, retrying");
 				usleep(nomem < 100 ? 1000 : 10000);
 				continue;
 			}
-			if (errno != ENODEV)
-				queue_log(q, "commit/fetch: %s",
-					  strerror(errno));
-			break;
+			/* removed, or stopping: closing the file requeues */
+			if (err == ENODEV || stop)
+				return 0;
+			return cvol_seterr(-err, "commit/fetch: %s",
+					   strerror(err));
 		}
+		*committed |= nr_done > 0;
 		nr_done = 0;
 		nomem = 0;
-		if (dev->stop && !f.nr_ready)
-			break;
+		if (stop && !f.nr_ready)
+			return 0;
 		for (i = 0; i < f.nr_ready; i++) {
-			const struct cvol_desc *dp = q->area;
-			struct cvol_desc d;
-			int ret;
-
-			if (ready[i] >= nr)
+			if (q->ready[i] >= q->nr)
 				continue;
-			d = dp[ready[i]];
-			ret = serve_desc(q, &d);
-			/* a fenced device has no volume */
-			if (ret < 0 && dev->vol && cvol_vol_failed(dev->vol) &&
-			    !__atomic_exchange_n(&dev->fail_logged, 1,
-						 __ATOMIC_RELAXED))
-				cvold_log(
-					"cvol%u (%s/%s): volume failed, every write fails until it is detached and attached again: %s",
-					dev->info.dev_id, dev->info.pool,
-					dev->info.vol,
-					cvol_vol_failed(dev->vol));
-			if (ret < 0 && errors++ < 10)
-				cvold_log("cvol%u (%s/%s): op %u at %llu+%u: %s",
-					  dev->info.dev_id, dev->info.pool,
-					  dev->info.vol, d.op,
-					  (unsigned long long)d.dev_off, d.len,
-					  cvol_errmsg());
-			done[nr_done].desc = ready[i];
-			done[nr_done].result = ret < 0 ? ret : 0;
+			q->done[nr_done].desc = q->ready[i];
+			q->done[nr_done].result = serve_one(q, q->ready[i]);
 			nr_done++;
 		}
 	}
-	if (nr_done) {
-		/* commit the last batch without waiting */
-		memset(&f, 0, sizeof(f));
-		f.done_ptr = (uintptr_t)done;
-		f.nr_done = nr_done;
-		f.ready_ptr = (uintptr_t)ready;
-		f.ready_cap = nr;
-		f.flags = CVOL_FETCH_F_NOWAIT;
-		ioctl(q->fd, CVOL_IOC_COMMIT_FETCH, &f);
-	}
-out_free:
-	free(ready);
-	free(done);
-	return NULL;
 }
 
-int cvold_queue_start(struct cvold_queue *q)
+/* bind a new queue file to @q and map its area */
+static int queue_bind(struct cvold_queue *q)
 {
 	struct cvold_dev *dev = q->dev;
 	int ret;
@@ -182,6 +202,13 @@ int cvold_queue_start(struct cvold_queue *q)
 				  dev->info.dev_id, q->index, strerror(errno));
 		goto err_close;
 	}
+	if (q->nr && q->bind.nr_desc != q->nr) {
+		ret = cvol_seterr(
+			-EPROTO,
+			"bind cvol%u queue %u: %u descriptors, %u before",
+			dev->info.dev_id, q->index, q->bind.nr_desc, q->nr);
+		goto err_close;
+	}
 	q->area = mmap(NULL, q->bind.map_size, PROT_READ | PROT_WRITE,
 		       MAP_SHARED, q->fd, 0);
 	if (q->area == MAP_FAILED) {
@@ -189,20 +216,124 @@ int cvold_queue_start(struct cvold_queue *q)
 				  dev->info.dev_id, q->index, strerror(errno));
 		goto err_close;
 	}
+	return 0;
+
+err_close:
+	close(q->fd);
+	q->fd = -1;
+	return ret;
+}
+
+/* unmap and close @q's file: the kernel hands out again what it had */
+static void queue_unbind(struct cvold_queue *q)
+{
+	if (q->fd < 0)
+		return;
+	/* the mapping holds the file too: unmap first */
+	munmap(q->area, q->bind.map_size);
+	close(q->fd);
+	q->fd = -1;
+}
+
+/* sleep @ms, or less if cvold_queue_stop() signals */
+static void queue_pause(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * A queue never stays bound without a thread serving it (daemon review
+ * F3): when the data channel fails (EFAULT, EINVAL, EBADFD, ETIMEDOUT
+ * from a binder the kernel found stuck, ...), the thread closes the file
+ * (the kernel requeues what it had handed out) and binds the queue again,
+ * up to QUEUE_RESTARTS times without a commit in between.  Then it gives
+ * up with the queue unbound: the device is "recovering", its requests
+ * wait for the next cvold (or time out with TIMEOUT), and the log and
+ * dev.list say why.
+ */
+static void *queue_thread(void *arg)
+{
+	struct cvold_queue *q = arg;
+	struct cvold_dev *dev = q->dev;
+	unsigned int restarts = 0, ms;
+	char why[256];
+
+	for (;;) {
+		bool committed = false;
+
+		if (!queue_serve(q, &committed) || dev->stop)
+			return NULL;
+		if (committed)
+			restarts = 0;
+		snprintf(why, sizeof(why), "%s", cvol_errmsg());
+		queue_unbind(q);
+		for (;;) {
+			if (restarts == QUEUE_RESTARTS) {
+				snprintf(
+					q->why, sizeof(q->why),
+					"queue %u not served after %u restarts: %s",
+					q->index, QUEUE_RESTARTS, why);
+				__atomic_store_n(&q->gave_up, 1,
+						 __ATOMIC_RELEASE);
+				queue_log(
+					q,
+					"not served after %u restarts (%s): the queue stays unbound and its requests wait for the next cvold",
+					QUEUE_RESTARTS, why);
+				return NULL;
+			}
+			ms = QUEUE_RESTART_MS << restarts++;
+			queue_log(
+				q,
+				"%s: queue file closed, binding the queue again in %u ms (restart %u of %u)",
+				why, ms, restarts, QUEUE_RESTARTS);
+			queue_pause(ms);
+			if (dev->stop)
+				return NULL;
+			if (!queue_bind(q))
+				break;
+			snprintf(why, sizeof(why), "%s", cvol_errmsg());
+		}
+		queue_log(q, "bound again, serving");
+	}
+}
+
+int cvold_queue_start(struct cvold_queue *q)
+{
+	struct cvold_dev *dev = q->dev;
+	int ret;
+
+	ret = queue_bind(q);
+	if (ret)
+		return ret;
+	q->nr = q->bind.nr_desc;
+	q->ready = malloc(q->nr * sizeof(*q->ready));
+	q->done = malloc(q->nr * sizeof(*q->done));
+	if (!q->ready || !q->done) {
+		ret = cvol_seterr(-ENOMEM,
+				  "start cvol%u queue %u: out of memory",
+				  dev->info.dev_id, q->index);
+		goto err_unbind;
+	}
+	/*
+	 * Fault both arrays in now: the kernel copies to and from them, and
+	 * a page it had to allocate then, under memory pressure, would turn
+	 * into -EFAULT.
+	 */
+	memset(q->ready, 0xff, q->nr * sizeof(*q->ready));
+	memset(q->done, 0xff, q->nr * sizeof(*q->done));
 	ret = pthread_create(&q->thread, NULL, queue_thread, q);
 	if (ret) {
 		ret = cvol_seterr(-ret, "start cvol%u queue %u: %s",
 				  dev->info.dev_id, q->index, strerror(ret));
-		goto err_unmap;
+		goto err_unbind;
 	}
 	q->started = true;
 	return 0;
 
-err_unmap:
-	munmap(q->area, q->bind.map_size);
-err_close:
-	close(q->fd);
-	q->fd = -1;
+err_unbind:
+	queue_unbind(q);
 	return ret;
 }
 
@@ -230,10 +361,10 @@ void cvold_queue_stop(struct cvold_dev *dev)
 			if (!pthread_timedjoin_np(q->thread, NULL, &ts))
 				q->started = false;
 		}
-		if (q->fd >= 0) {
-			munmap(q->area, q->bind.map_size);
-			close(q->fd);
-			q->fd = -1;
-		}
+		queue_unbind(q);
+		free(q->ready);
+		free(q->done);
+		q->ready = NULL;
+		q->done = NULL;
 	}
 }
