@@ -121,8 +121,9 @@ static int serve_one(struct cvold_queue *q, uint32_t i)
 /*
  * Serve @q until the device stops or is removed (0), or its data channel
  * fails (-errno, cvol_errmsg() set).  *@committed is set when a batch of
- * completions is committed.  On a stop it fetches without waiting and
- * returns once a fetch hands out nothing.
+ * completions is committed.  On a stop it commits what it served and
+ * returns at once: what the last fetch handed out, or what it did not
+ * serve, is handed out again to the next binder when the file closes.
  */
 static int queue_serve(struct cvold_queue *q, bool *committed)
 {
@@ -172,9 +173,9 @@ static int queue_serve(struct cvold_queue *q, bool *committed)
 		*committed |= nr_done > 0;
 		nr_done = 0;
 		nomem = 0;
-		if (stop && !f.nr_ready)
+		if (stop)
 			return 0;
-		for (i = 0; i < f.nr_ready; i++) {
+		for (i = 0; i < f.nr_ready && !dev->stop; i++) {
 			if (q->ready[i] >= q->nr)
 				continue;
 			q->done[nr_done].desc = q->ready[i];
