@@ -1064,18 +1064,30 @@ static void *ctl_thread(void *arg)
 	return NULL;
 }
 
-/* mkdir -p of the socket's directory; the last component is made 0700 */
-static int ctl_mkdir(const char *sock_path)
+/*
+ * ctl_dir() - open (O_DIRECTORY, never through a symlink) the directory of
+ * @sock_path, creating what is missing: the parents 0755, the directory
+ * itself 0700.  An existing one that is cvold's and gives others nothing
+ * is set to 0700; one another user owns or others may write (they could
+ * replace the socket) is refused, as is a symlink.  Puts the socket's
+ * name (the last component) in @base.
+ * Return: the directory's descriptor, AT_FDCWD for a name without a
+ * directory, or -errno with a message.
+ */
+static int ctl_dir(const char *sock_path, const char **base)
 {
 	char dir[sizeof(ctl.path)];
+	struct stat st;
 	char *slash;
 	size_t i;
+	int fd, err;
 
 	snprintf(dir, sizeof(dir), "%s", sock_path);
 	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
+	*base = slash ? sock_path + (slash - dir) + 1 : sock_path;
+	if (!slash)
+		return AT_FDCWD;
+	slash[slash == dir] = '\0'; /* "/s": the root directory */
 	for (i = 1; dir[i]; i++) {
 		if (dir[i] != '/')
 			continue;
@@ -1088,21 +1100,77 @@ static int ctl_mkdir(const char *sock_path)
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return cvol_seterr(-errno, "mkdir %s: %s", dir,
 				   strerror(errno));
-	return 0;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* a symlink fails with ELOOP or, as O_DIRECTORY comes first, ENOTDIR */
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR) &&
+	    !lstat(dir, &st) && S_ISLNK(st.st_mode))
+		return cvol_seterr(
+			-ELOOP,
+			"socket directory %s: a symlink (name the directory itself)",
+			dir);
+	if (fd < 0)
+		return cvol_seterr(-errno, "socket directory %s: %s", dir,
+				   strerror(errno));
+	if (fstat(fd, &st))
+		goto fail;
+	/* cvold's own directory (as it made it, or as systemd's
+	 * RuntimeDirectory= makes it) */
+	if (st.st_uid == geteuid() && !(st.st_mode & 0007)) {
+		if ((st.st_mode & 07777) != 0700 && fchmod(fd, 0700))
+			goto fail;
+		return fd;
+	}
+	/* anyone else who may write it could replace the socket, sticky bit
+	 * or not (a name taken first, or its SOCKET.lock) */
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		close(fd);
+		return cvol_seterr(
+			-EPERM,
+			"socket directory %s: owned by uid %u, who may replace the socket: use a directory only root may write",
+			dir, (unsigned int)st.st_uid);
+	}
+	if (st.st_mode & 0022) {
+		close(fd);
+		return cvol_seterr(
+			-EPERM,
+			"socket directory %s: others may write it (mode %o): use a directory only root may write",
+			dir, (unsigned int)(st.st_mode & 07777));
+	}
+	return fd;
+
+fail:
+	err = errno;
+	close(fd);
+	return cvol_seterr(-err, "socket directory %s: %s", dir, strerror(err));
+}
+
+int cvold_ctl_prepare(const char *sock_path)
+{
+	const char *base;
+	int fd;
+
+	if (strlen(sock_path) >= sizeof(ctl.path))
+		return cvol_seterr(-ENAMETOOLONG, "socket path too long: %s",
+				   sock_path);
+	fd = ctl_dir(sock_path, &base);
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 && fd != AT_FDCWD ? fd : 0;
 }
 
 int cvold_ctl_start(struct cvold *d, const char *sock_path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *base;
 	mode_t old_umask;
-	int i, ret;
+	int i, ret, dfd;
 
 	if (strlen(sock_path) >= sizeof(sa.sun_path))
 		return cvol_seterr(-ENAMETOOLONG, "socket path too long: %s",
 				   sock_path);
-	ret = ctl_mkdir(sock_path);
-	if (ret)
-		return ret;
+	dfd = ctl_dir(sock_path, &base);
+	if (dfd < 0 && dfd != AT_FDCWD)
+		return dfd;
 	ctl.d = d;
 	for (i = 0; i < CTL_MAX_CLIENTS; i++)
 		ctl.clients[i].fd = -1;
@@ -1110,10 +1178,13 @@ int cvold_ctl_start(struct cvold *d, const char *sock_path)
 	snprintf(ctl.path, sizeof(ctl.path), "%s", sock_path);
 
 	ctl.lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (ctl.lfd < 0)
-		return cvol_seterr(-errno, "socket: %s", strerror(errno));
-	unlink(sock_path); /* a stale socket of an earlier cvold */
-	old_umask = umask(0077);
+	if (ctl.lfd < 0) {
+		ret = cvol_seterr(-errno, "socket: %s", strerror(errno));
+		goto close_dir;
+	}
+	unlinkat(dfd, base, 0); /* a stale socket of an earlier cvold */
+	/* 0600: no chmod by name afterwards */
+	old_umask = umask(0177);
 	ret = bind(ctl.lfd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old_umask);
 	if (ret) {
@@ -1121,7 +1192,7 @@ int cvold_ctl_start(struct cvold *d, const char *sock_path)
 				  strerror(errno));
 		goto close_socket;
 	}
-	if (chmod(sock_path, 0600) || listen(ctl.lfd, 16)) {
+	if (listen(ctl.lfd, 16)) {
 		ret = cvol_seterr(-errno, "listen %s: %s", sock_path,
 				  strerror(errno));
 		goto unlink_socket;
@@ -1135,16 +1206,21 @@ int cvold_ctl_start(struct cvold *d, const char *sock_path)
 		cvol_seterr(ret, "pthread_create: %s", strerror(-ret));
 		goto close_pipe;
 	}
+	if (dfd >= 0)
+		close(dfd);
 	return 0;
 
 close_pipe:
 	close(ctl.stop_pipe[0]);
 	close(ctl.stop_pipe[1]);
 unlink_socket:
-	unlink(sock_path);
+	unlinkat(dfd, base, 0);
 close_socket:
 	close(ctl.lfd);
 	ctl.lfd = -1;
+close_dir:
+	if (dfd >= 0)
+		close(dfd);
 	return ret;
 }
 

@@ -88,9 +88,21 @@ bool cvold_adopting(struct cvold *d);
 int cvold_pool_list(struct cvold *d, cvol_name_cb cb, void *arg);
 
 /**
+ * cvold_ctl_prepare() - make the directory of the socket
+ * @sock_path: the unix socket path cvold_ctl_start() will serve
+ *
+ * Creates the socket's directory as cvold_ctl_start() wants it (0700;
+ * parents 0755), sets an existing one of cvold's that gives others
+ * nothing to that, and refuses a symlink or a directory another user
+ * owns or others may write.
+ * Call it before taking anything in that directory.
+ */
+int cvold_ctl_prepare(const char *sock_path);
+
+/**
  * cvold_ctl_start() - serve the volume-operation socket (ctlsock.c)
  * @sock_path: unix socket path; created owner-only (0600), replacing a
- *	stale one
+ *	stale one, in a directory as cvold_ctl_prepare() makes it
  *
  * Serves in its own thread; returns once the socket listens.
  */

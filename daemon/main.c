@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -55,20 +54,6 @@ static void usage(FILE *f)
 		"\n"
 		"                   when it exists; \"\" for none)\n"
 		"One cvold serves a socket: a second exits 1 (lock SOCKET.lock).\n");
-}
-
-static int mkdir_parent(const char *path)
-{
-	char *copy = strdup(path), *dir;
-	int ret = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	dir = dirname(copy);
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		ret = -errno;
-	free(copy);
-	return ret;
 }
 
 /*
@@ -311,10 +296,8 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
-	ret = mkdir_parent(sock);
-	if (ret) {
-		fprintf(stderr, "cvold: socket directory for %s: %s\n", sock,
-			strerror(-ret));
+	if (cvold_ctl_prepare(sock)) {
+		fprintf(stderr, "cvold: %s\n", cvol_errmsg());
 		return 1;
 	}
 	lock_fd = single_instance(sock);
