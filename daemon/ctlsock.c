@@ -9,10 +9,16 @@
  * is answered with EMSGSIZE and the connection is closed.  Every request
  * gets exactly one reply line; bad requests get {"ok":false,...} and never
  * stop the daemon.  Operations run one at a time, in the serving thread.
+ *
+ * Who may do what is decided per connection from the peer's credentials
+ * (SO_PEERCRED, SO_PEERGROUPS), whatever the file modes let through: root
+ * may run every operation, members of the read group (cvold --read-group)
+ * the read-only ones, anyone else none.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <json.h>
 #include <limits.h>
 #include <poll.h>
@@ -34,14 +40,25 @@
 #define CTL_SEND_TIMEOUT 5 /* seconds a reply may wait for the peer */
 #define CTL_PROGRESS_MS 200 /* least time between two progress lines */
 
+/* What a peer may run, from its credentials at connect time */
+enum ctl_role {
+	CTL_ROLE_NONE, /* nothing: every request is refused (EACCES) */
+	CTL_ROLE_READ, /* the read-only operations (EPERM for the others) */
+	CTL_ROLE_ALL, /* root */
+};
+
 /**
  * struct ctl_client - one connection
  * @fd: the connected socket, -1 if the slot is free
+ * @role: what the peer may run
+ * @uid: the peer's uid, for messages
  * @len: bytes buffered in @buf
  * @buf: the partial request line
  */
 struct ctl_client {
 	int fd;
+	enum ctl_role role;
+	uid_t uid;
 	size_t len;
 	char *buf;
 };
@@ -57,9 +74,11 @@ struct ctl_client {
  * @progress_fd: connection of the running request that asked for
  *	progress lines, -1 if none (serving thread only)
  * @progress_last: when the last progress line went out (serving thread)
+ * @read_group: the read group's name (as given), "" if there is none
+ * @read_gid: its gid
  *
- * Set up by cvold_ctl_start() and torn down by cvold_ctl_stop(), both
- * called from cvold's main thread; no lock is needed.
+ * Set up by cvold_ctl_prepare(), cvold_ctl_start() and torn down by
+ * cvold_ctl_stop(), all called from cvold's main thread; no lock is needed.
  */
 static struct ctl_state {
 	struct cvold *d;
@@ -70,6 +89,8 @@ static struct ctl_state {
 	struct ctl_client clients[CTL_MAX_CLIENTS];
 	int progress_fd;
 	struct timespec progress_last;
+	char read_group[64];
+	gid_t read_gid;
 } ctl = { .lfd = -1, .progress_fd = -1 };
 
 static int ctl_send(int fd, json_object *rep);
@@ -770,32 +791,38 @@ static int op_status(json_object *req, json_object *rep)
  * @fields: the request fields it takes besides "op" and "progress",
  *	space-separated: any other field is refused before @fn runs (a
  *	misspelt "readonly" must not attach read-write)
+ * @read: the read group may run it: it changes no volume, snapshot,
+ *	device or pool (pool.check without repair does not either, but holds
+ *	the one serving thread for as long as the pool takes: root only)
  */
 static const struct ctl_op {
 	const char *name;
 	int (*fn)(json_object *req, json_object *rep);
 	const char *fields;
+	bool read;
 } ctl_ops[] = {
-	{ "vol.create", op_vol_create, "pool name size order" },
-	{ "vol.remove", op_vol_remove, "pool name" },
-	{ "vol.list", op_vol_list, "pool" },
-	{ "vol.info", op_vol_info, "pool name snap" },
-	{ "vol.rename", op_vol_rename, "pool name new" },
-	{ "vol.resize", op_vol_resize, "pool name size allow_shrink" },
-	{ "vol.clone", op_vol_clone, "pool name snap new" },
-	{ "vol.flatten", op_vol_flatten, "pool name" },
-	{ "snap.create", op_snap_create, "pool name snap" },
-	{ "snap.remove", op_snap_remove, "pool name snap" },
-	{ "snap.list", op_snap_list, "pool name" },
-	{ "snap.rollback", op_snap_rollback, "pool name snap" },
-	{ "dev.attach", op_dev_attach, "pool name snap ro" },
-	{ "dev.detach", op_dev_detach, "dev_id force" },
-	{ "dev.list", op_dev_list, "" },
-	{ "pool.list", op_pool_list, "" },
-	{ "pool.create", op_pool_create, "pool" },
-	{ "pool.check", op_pool_check, "pool repair" },
-	{ "status", op_status, "" },
+	{ "vol.create", op_vol_create, "pool name size order", false },
+	{ "vol.remove", op_vol_remove, "pool name", false },
+	{ "vol.list", op_vol_list, "pool", true },
+	{ "vol.info", op_vol_info, "pool name snap", true },
+	{ "vol.rename", op_vol_rename, "pool name new", false },
+	{ "vol.resize", op_vol_resize, "pool name size allow_shrink", false },
+	{ "vol.clone", op_vol_clone, "pool name snap new", false },
+	{ "vol.flatten", op_vol_flatten, "pool name", false },
+	{ "snap.create", op_snap_create, "pool name snap", false },
+	{ "snap.remove", op_snap_remove, "pool name snap", false },
+	{ "snap.list", op_snap_list, "pool name", true },
+	{ "snap.rollback", op_snap_rollback, "pool name snap", false },
+	{ "dev.attach", op_dev_attach, "pool name snap ro", false },
+	{ "dev.detach", op_dev_detach, "dev_id force", false },
+	{ "dev.list", op_dev_list, "", true },
+	{ "pool.list", op_pool_list, "", true },
+	{ "pool.create", op_pool_create, "pool", false },
+	{ "pool.check", op_pool_check, "pool repair", false },
+	{ "status", op_status, "", true },
 };
+
+#define CTL_NOPS (sizeof(ctl_ops) / sizeof(ctl_ops[0]))
 
 /* @key is one of the space-separated words of @fields */
 static bool ctl_has_field(const char *fields, const char *key)
@@ -841,8 +868,43 @@ static json_object *ctl_error_reply(int err, const char *msg)
 	return rep;
 }
 
-/* ctl_handle() - the reply to one request line (NUL-terminated) */
-static json_object *ctl_handle(int fd, const char *line, size_t len)
+/*
+ * ctl_refused() - the reply refusing @op (NULL: any request) to client @c,
+ * or NULL when its peer may run @op
+ */
+static json_object *ctl_refused(const struct ctl_client *c,
+				const struct ctl_op *op)
+{
+	char msg[512], ops[256] = "";
+	size_t i, n = 0;
+
+	if (c->role == CTL_ROLE_ALL || (c->role == CTL_ROLE_READ && op->read))
+		return NULL;
+	if (c->role == CTL_ROLE_NONE) {
+		if (ctl.read_group[0])
+			snprintf(
+				msg, sizeof(msg),
+				"uid %u may not use cvold: only root, and members of group %s for read-only requests, may",
+				(unsigned int)c->uid, ctl.read_group);
+		else
+			snprintf(
+				msg, sizeof(msg),
+				"uid %u may not use cvold: only root may (cvold --read-group GROUP admits a group to read-only requests)",
+				(unsigned int)c->uid);
+		return ctl_error_reply(-EACCES, msg);
+	}
+	for (i = 0; i < CTL_NOPS; i++)
+		if (ctl_ops[i].read && n < sizeof(ops))
+			n += (size_t)snprintf(ops + n, sizeof(ops) - n, "%s%s",
+					      n ? ", " : "", ctl_ops[i].name);
+	snprintf(msg, sizeof(msg), "%s needs root: group %s may run only %s",
+		 op->name, ctl.read_group, ops);
+	return ctl_error_reply(-EPERM, msg);
+}
+
+/* ctl_handle() - the reply to one request line (NUL-terminated) of @c */
+static json_object *ctl_handle(struct ctl_client *c, const char *line,
+			       size_t len)
 {
 	enum json_tokener_error jerr;
 	json_tokener *tok;
@@ -852,6 +914,9 @@ static json_object *ctl_handle(int fd, const char *line, size_t len)
 	size_t i;
 	int ret;
 
+	/* a peer that may run nothing learns nothing, not even parse errors */
+	if (c->role == CTL_ROLE_NONE)
+		return ctl_refused(c, NULL);
 	tok = json_tokener_new();
 	if (!tok)
 		return ctl_error_reply(-ENOMEM, "out of memory");
@@ -878,15 +943,20 @@ static json_object *ctl_handle(int fd, const char *line, size_t len)
 				       "request has no string field \"op\"");
 	}
 	op = json_object_get_string(v);
-	for (i = 0; i < sizeof(ctl_ops) / sizeof(ctl_ops[0]); i++)
+	for (i = 0; i < CTL_NOPS; i++)
 		if (!strcmp(op, ctl_ops[i].name))
 			break;
-	if (i == sizeof(ctl_ops) / sizeof(ctl_ops[0])) {
+	if (i == CTL_NOPS) {
 		char msg[128];
 
 		snprintf(msg, sizeof(msg), "unknown op \"%.64s\"", op);
 		json_object_put(req);
 		return ctl_error_reply(-EOPNOTSUPP, msg);
+	}
+	rep = ctl_refused(c, &ctl_ops[i]);
+	if (rep) {
+		json_object_put(req);
+		return rep;
 	}
 	rep = json_object_new_object();
 	ctl_add(rep, "ok", json_object_new_boolean(true));
@@ -902,7 +972,7 @@ static json_object *ctl_handle(int fd, const char *line, size_t len)
 	if (strcmp(op, "status"))
 		cvold_wait_adopted(ctl.d);
 	if (progress) {
-		ctl.progress_fd = fd;
+		ctl.progress_fd = c->fd;
 		clock_gettime(CLOCK_MONOTONIC, &ctl.progress_last);
 	}
 	ret = ctl_ops[i].fn(req, rep);
@@ -952,6 +1022,48 @@ static void ctl_client_close(struct ctl_client *c)
 	c->len = 0;
 }
 
+/* Is group ctl.read_gid among the supplementary groups of peer @fd? */
+static bool ctl_peer_in_group(int fd)
+{
+	gid_t small[64], *g = small;
+	socklen_t len = sizeof(small);
+	bool in = false;
+	size_t i;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, g, &len)) {
+		if (errno != ERANGE)
+			return false;
+		g = malloc(len);
+		if (!g || getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, g, &len)) {
+			free(g);
+			return false;
+		}
+	}
+	for (i = 0; i < len / sizeof(*g) && !in; i++)
+		in = g[i] == ctl.read_gid;
+	if (g != small)
+		free(g);
+	return in;
+}
+
+/* What peer @fd may run: from its credentials when it connected */
+static enum ctl_role ctl_peer_role(int fd, uid_t *uid)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	*uid = (uid_t)-1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len))
+		return CTL_ROLE_NONE;
+	*uid = cr.uid;
+	if (cr.uid == 0)
+		return CTL_ROLE_ALL;
+	if (ctl.read_group[0] &&
+	    (cr.gid == ctl.read_gid || ctl_peer_in_group(fd)))
+		return CTL_ROLE_READ;
+	return CTL_ROLE_NONE;
+}
+
 static void ctl_accept(void)
 {
 	struct timeval tv = { .tv_sec = CTL_SEND_TIMEOUT };
@@ -979,6 +1091,7 @@ static void ctl_accept(void)
 		return;
 	}
 	c->fd = fd;
+	c->role = ctl_peer_role(fd, &c->uid);
 	c->len = 0;
 }
 
@@ -1005,7 +1118,7 @@ static void ctl_client_read(struct ctl_client *c)
 			rep = ctl_error_reply(-EINVAL,
 					      "request contains a NUL byte");
 		else
-			rep = ctl_handle(c->fd, c->buf, used - 1);
+			rep = ctl_handle(c, c->buf, used - 1);
 		if (ctl_send(c->fd, rep)) {
 			json_object_put(rep);
 			ctl_client_close(c);
@@ -1067,15 +1180,18 @@ static void *ctl_thread(void *arg)
 /*
  * ctl_dir() - open (O_DIRECTORY, never through a symlink) the directory of
  * @sock_path, creating what is missing: the parents 0755, the directory
- * itself 0700.  An existing one that is cvold's and gives others nothing
- * is set to 0700; one another user owns or others may write (they could
- * replace the socket) is refused, as is a symlink.  Puts the socket's
- * name (the last component) in @base.
+ * itself 0700, or 0750 and group ctl.read_gid with a read group.  An
+ * existing one that is cvold's and gives others nothing is set to that
+ * (and to cvold's group without a read group); one another user owns or
+ * others may write (they could replace the socket) is refused, as is a
+ * symlink.  Puts the socket's name (the last component) in @base.
  * Return: the directory's descriptor, AT_FDCWD for a name without a
  * directory, or -errno with a message.
  */
 static int ctl_dir(const char *sock_path, const char **base)
 {
+	mode_t mode = ctl.read_group[0] ? 0750 : 0700;
+	gid_t gid = ctl.read_group[0] ? ctl.read_gid : getegid();
 	char dir[sizeof(ctl.path)];
 	struct stat st;
 	char *slash;
@@ -1114,9 +1230,10 @@ static int ctl_dir(const char *sock_path, const char **base)
 	if (fstat(fd, &st))
 		goto fail;
 	/* cvold's own directory (as it made it, or as systemd's
-	 * RuntimeDirectory= makes it) */
+	 * RuntimeDirectory= makes it): what the read group needs */
 	if (st.st_uid == geteuid() && !(st.st_mode & 0007)) {
-		if ((st.st_mode & 07777) != 0700 && fchmod(fd, 0700))
+		if ((st.st_gid != gid && fchown(fd, (uid_t)-1, gid)) ||
+		    ((st.st_mode & 07777) != mode && fchmod(fd, mode)))
 			goto fail;
 		return fd;
 	}
@@ -1144,11 +1261,30 @@ fail:
 	return cvol_seterr(-err, "socket directory %s: %s", dir, strerror(err));
 }
 
-int cvold_ctl_prepare(const char *sock_path)
+int cvold_ctl_prepare(const char *sock_path, const char *read_group)
 {
+	struct group *g;
+	unsigned long n;
 	const char *base;
+	char *end;
 	int fd;
 
+	if (read_group) {
+		errno = 0;
+		n = strtoul(read_group, &end, 10);
+		if (*read_group && !*end && !errno && n < (gid_t)-1) {
+			ctl.read_gid = (gid_t)n;
+		} else if ((g = getgrnam(read_group))) {
+			/* main thread, before any other (any member count) */
+			ctl.read_gid = g->gr_gid;
+		} else {
+			return cvol_seterr(-EINVAL,
+					   "--read-group: no group '%.64s'",
+					   read_group);
+		}
+		snprintf(ctl.read_group, sizeof(ctl.read_group), "%s",
+			 read_group);
+	}
 	if (strlen(sock_path) >= sizeof(ctl.path))
 		return cvol_seterr(-ENAMETOOLONG, "socket path too long: %s",
 				   sock_path);
@@ -1183,14 +1319,21 @@ int cvold_ctl_start(struct cvold *d, const char *sock_path)
 		goto close_dir;
 	}
 	unlinkat(dfd, base, 0); /* a stale socket of an earlier cvold */
-	/* 0600: no chmod by name afterwards */
-	old_umask = umask(0177);
+	/* 0600, or 0660 for the read group: no chmod by name afterwards */
+	old_umask = umask(ctl.read_group[0] ? 0117 : 0177);
 	ret = bind(ctl.lfd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old_umask);
 	if (ret) {
 		ret = cvol_seterr(-errno, "bind %s: %s", sock_path,
 				  strerror(errno));
 		goto close_socket;
+	}
+	/* the directory is cvold's alone: nobody swapped the socket */
+	if (ctl.read_group[0] &&
+	    fchownat(dfd, base, (uid_t)-1, ctl.read_gid, AT_SYMLINK_NOFOLLOW)) {
+		ret = cvol_seterr(-errno, "chgrp %s: %s", sock_path,
+				  strerror(errno));
+		goto unlink_socket;
 	}
 	if (listen(ctl.lfd, 16)) {
 		ret = cvol_seterr(-errno, "listen %s: %s", sock_path,

@@ -88,23 +88,29 @@ bool cvold_adopting(struct cvold *d);
 int cvold_pool_list(struct cvold *d, cvol_name_cb cb, void *arg);
 
 /**
- * cvold_ctl_prepare() - make the directory of the socket
+ * cvold_ctl_prepare() - who may use the socket, and its directory
  * @sock_path: the unix socket path cvold_ctl_start() will serve
+ * @read_group: a group (name or number) whose members may run the
+ *	read-only operations; NULL: none, only root may use the socket
  *
- * Creates the socket's directory as cvold_ctl_start() wants it (0700;
- * parents 0755), sets an existing one of cvold's that gives others
- * nothing to that, and refuses a symlink or a directory another user
- * owns or others may write.
- * Call it before taking anything in that directory.
+ * Creates the socket's directory as cvold_ctl_start() wants it (0700, or
+ * 0750 and group @read_group; parents 0755), sets an existing one of
+ * cvold's that gives others nothing to that, and refuses a symlink or a
+ * directory another user owns or others may write.  Call it before taking
+ * anything in that directory and before cvold_ctl_start(); without it,
+ * only root may use the socket.
  */
-int cvold_ctl_prepare(const char *sock_path);
+int cvold_ctl_prepare(const char *sock_path, const char *read_group);
 
 /**
  * cvold_ctl_start() - serve the volume-operation socket (ctlsock.c)
- * @sock_path: unix socket path; created owner-only (0600), replacing a
- *	stale one, in a directory as cvold_ctl_prepare() makes it
+ * @sock_path: unix socket path; created 0600 (0660 and the read group's
+ *	with one), replacing a stale one, in a directory as
+ *	cvold_ctl_prepare() makes it
  *
- * Serves in its own thread; returns once the socket listens.
+ * Serves in its own thread; returns once the socket listens.  Each
+ * connection may run what its peer's credentials allow: root everything,
+ * the read group the read-only operations, anyone else nothing.
  */
 int cvold_ctl_start(struct cvold *d, const char *sock_path);
 

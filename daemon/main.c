@@ -4,6 +4,7 @@
  * operations on a unix socket.
  *
  * cvold [--foreground] [--store-root DIR] [--socket PATH] [--config FILE]
+ *       [--read-group GROUP]
  * cvold --help | --version
  */
 #include <errno.h>
@@ -46,6 +47,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: cvold [--foreground] [--store-root DIR] [--socket PATH] [--config FILE]\n"
+		"             [--read-group GROUP]\n"
 		"       cvold --help | --version\n"
 		"  --foreground     stay attached to the terminal, log to stderr\n"
 		"  --store-root DIR pools live in DIR/<pool> (default /var/lib/cvol)\n"
@@ -53,6 +55,9 @@ static void usage(FILE *f)
 		"  --config FILE    configuration file (default " CVOLD_CONFIG
 		"\n"
 		"                   when it exists; \"\" for none)\n"
+		"  --read-group GROUP\n"
+		"                   members of GROUP may run the read-only requests\n"
+		"                   (status, list, info); only root may change anything\n"
 		"One cvold serves a socket: a second exits 1 (lock SOCKET.lock).\n");
 }
 
@@ -235,18 +240,20 @@ int main(int argc, char **argv)
 		{ "store-root", required_argument, NULL, 'r' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "read-group", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = "/run/cvol/cvold.sock", *config = NULL, *reload_path;
+	const char *read_group = NULL;
 	struct cvold d = { .store_root = "/var/lib/cvol" };
 	struct sigaction sa = { .sa_handler = on_sigusr1 };
 	bool foreground = false;
 	sigset_t set;
 	int c, sig, ret, lock_fd;
 
-	while ((c = getopt_long(argc, argv, "fr:s:c:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fr:s:c:g:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			foreground = true;
@@ -259,6 +266,9 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			config = optarg;
+			break;
+		case 'g':
+			read_group = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -296,7 +306,7 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
-	if (cvold_ctl_prepare(sock)) {
+	if (cvold_ctl_prepare(sock, read_group)) {
 		fprintf(stderr, "cvold: %s\n", cvol_errmsg());
 		return 1;
 	}

@@ -219,9 +219,10 @@ static int ctl_connect(struct cvol_ctl *ctl)
 				-ENOTCONN,
 				"cvold is not running (systemctl start cvold)");
 		if (err == EACCES || err == EPERM)
-			return ctl_seterr(-err,
-					  "%s: permission denied (run as root)",
-					  ctl->sock_path);
+			return ctl_seterr(
+				-err,
+				"%s: permission denied (run as root; cvold --read-group GROUP admits a group to read-only requests)",
+				ctl->sock_path);
 		return ctl_seterr(-err, "connect %s: %s", ctl->sock_path,
 				  strerror(err));
 	}

@@ -27,11 +27,14 @@ ctl_start_stubd()
 }
 
 # ctl_run ARGS...: run cvolctl on $CVOL_SOCKET; sets ctl_out, ctl_err,
-# ctl_rc.
+# ctl_rc.  $ctl_as, when set, is the command line cvolctl runs under
+# (e.g. "setpriv --reuid=65534 ...").
 ctl_run()
 {
 	[ -x "$CVOLCTL" ] || cvol_skip "$CVOLCTL is not built (make userspace)"
-	"$CVOLCTL" -s "$CVOL_SOCKET" "$@" >"$CVOL_TMP/out" 2>"$CVOL_TMP/err"
+	# shellcheck disable=SC2086 # $ctl_as is a command line
+	${ctl_as:-} "$CVOLCTL" -s "$CVOL_SOCKET" "$@" >"$CVOL_TMP/out" \
+		2>"$CVOL_TMP/err"
 	ctl_rc=$?
 	ctl_out=$(cat "$CVOL_TMP/out")
 	ctl_err=$(cat "$CVOL_TMP/err")
