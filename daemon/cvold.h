@@ -35,7 +35,10 @@ int cvold_pool_create(struct cvold *d, const char *pool);
  * @ro: read-only device (always for a snapshot)
  * @dev_id: out: N
  *
- * Idempotent: attaching an attached volume returns its device id.  Fails
+ * Idempotent: attaching an attached volume with the same @ro returns its
+ * device id; with the other one it fails with -EBUSY ("volume 'V' is
+ * attached read-write as /dev/cvolN: detach it to attach it read-only").
+ * Fails
  * with -ENODEV and "cvol kernel module not loaded (modprobe cvol)" when
  * cvol.ko is not loaded.
  */

@@ -258,6 +258,28 @@ err_free:
 	return ret;
 }
 
+/*
+ * An attach of what @dev serves: its id in @dev_id when it serves it as
+ * @ro asks, else -EBUSY (never the device with the other access).
+ */
+static int attach_again(const struct cvold_dev *dev, bool ro, uint32_t *dev_id)
+{
+	if (!dev->vol)
+		return cvol_seterr(
+			-EBUSY,
+			"cvol%u holds this name but is fenced (%s): detach it first",
+			dev->info.dev_id, dev->info.error);
+	if (dev->info.ro != ro)
+		return cvol_seterr(
+			-EBUSY,
+			"volume '%s' is attached %s as /dev/cvol%u: detach it to attach it %s",
+			dev->info.vol,
+			dev->info.ro ? "read-only" : "read-write",
+			dev->info.dev_id, ro ? "read-only" : "read-write");
+	*dev_id = dev->info.dev_id;
+	return 0;
+}
+
 int cvold_attach(struct cvold *d, const char *pool, const char *vol,
 		 const char *snap, bool ro, uint32_t *dev_id)
 {
@@ -272,14 +294,7 @@ int cvold_attach(struct cvold *d, const char *pool, const char *vol,
 		if (!strcmp(dev->info.pool, pool) &&
 		    !strcmp(dev->info.vol, vol) &&
 		    !strcmp(dev->info.snap, snap_or_empty(snap))) {
-			ret = 0;
-			if (!dev->vol)
-				ret = cvol_seterr(
-					-EBUSY,
-					"cvol%u holds this name but is fenced (%s): detach it first",
-					dev->info.dev_id, dev->info.error);
-			else
-				*dev_id = dev->info.dev_id;
+			ret = attach_again(dev, ro || snap, dev_id);
 			pthread_mutex_unlock(&d->lock);
 			return ret;
 		}
