@@ -1177,6 +1177,18 @@ static void *ctl_thread(void *arg)
 	return NULL;
 }
 
+/* -@err, "WHAT PATH: cannot give it to group G: ..." */
+static int ctl_chgrp_err(int err, const char *what, const char *path, gid_t gid)
+{
+	char g[16];
+
+	snprintf(g, sizeof(g), "%u", (unsigned int)gid);
+	return cvol_seterr(
+		-err, "%s %s: cannot give it to group %s: %s%s", what, path,
+		ctl.read_group[0] ? ctl.read_group : g, strerror(err),
+		err == EPERM ? " (--read-group needs CAP_CHOWN)" : "");
+}
+
 /*
  * ctl_dir() - open (O_DIRECTORY, never through a symlink) the directory of
  * @sock_path, creating what is missing: the parents 0755, the directory
@@ -1232,8 +1244,12 @@ static int ctl_dir(const char *sock_path, const char **base)
 	/* cvold's own directory (as it made it, or as systemd's
 	 * RuntimeDirectory= makes it): what the read group needs */
 	if (st.st_uid == geteuid() && !(st.st_mode & 0007)) {
-		if ((st.st_gid != gid && fchown(fd, (uid_t)-1, gid)) ||
-		    ((st.st_mode & 07777) != mode && fchmod(fd, mode)))
+		if (st.st_gid != gid && fchown(fd, (uid_t)-1, gid)) {
+			err = errno;
+			close(fd);
+			return ctl_chgrp_err(err, "socket directory", dir, gid);
+		}
+		if ((st.st_mode & 07777) != mode && fchmod(fd, mode))
 			goto fail;
 		return fd;
 	}
@@ -1331,8 +1347,7 @@ int cvold_ctl_start(struct cvold *d, const char *sock_path)
 	/* the directory is cvold's alone: nobody swapped the socket */
 	if (ctl.read_group[0] &&
 	    fchownat(dfd, base, (uid_t)-1, ctl.read_gid, AT_SYMLINK_NOFOLLOW)) {
-		ret = cvol_seterr(-errno, "chgrp %s: %s", sock_path,
-				  strerror(errno));
+		ret = ctl_chgrp_err(errno, "socket", sock_path, ctl.read_gid);
 		goto unlink_socket;
 	}
 	if (listen(ctl.lfd, 16)) {

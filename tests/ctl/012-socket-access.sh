@@ -183,6 +183,35 @@ cvol_expect_eq "existing private directory, no read group" \
 	"$(modes "$dir")" "700 root:root"
 cvol_stop_daemon
 
+# --- with the unit's capabilities, a read group needs CAP_CHOWN too ---
+caps=$(ctl_unit_caps)
+[ -n "$caps" ] || cvol_fail "no CapabilityBoundingSet= in the unit"
+case " $caps " in
+*" CAP_CHOWN "*) cvol_fail "the unit grants CAP_CHOWN: cvold(8) says a drop-in adds it" ;;
+esac
+real_build=$CVOL_BUILD
+ctl_bounded_cvold "$caps"
+CVOL_BUILD=$CVOL_TMP/bin
+cvold_fails "cvold: socket directory $CVOL_TMP/run/caps: cannot give it to group $grp: Operation not permitted (--read-group needs CAP_CHOWN)" \
+	--socket "$CVOL_TMP/run/caps/cvold.sock" --read-group "$grp"
+CVOL_BUILD=$real_build
+cvol_expect_eq "nothing in the refused directory" \
+	"$(ls -A "$CVOL_TMP/run/caps")" ""
+# the drop-in of cvold(8) adds CAP_CHOWN
+ctl_bounded_cvold "$caps CAP_CHOWN"
+CVOL_BUILD=$CVOL_TMP/bin
+CVOL_SOCKET=$CVOL_TMP/run/caps/cvold.sock
+cvol_start_daemon --config "" --read-group "$grp"
+CVOL_BUILD=$real_build
+cvol_expect_eq "socket directory (unit's capabilities and CAP_CHOWN)" \
+	"$(modes "${CVOL_SOCKET%/*}")" "750 root:$grp"
+cvol_expect_eq "socket (unit's capabilities and CAP_CHOWN)" \
+	"$(modes "$CVOL_SOCKET")" "660 root:$grp"
+as_ok "$member" -j status
+cvol_expect_eq "status pid (unit's capabilities and CAP_CHOWN)" \
+	"$(ctl_json 'j["pid"]')" "$CVOL_DAEMON_PID"
+cvol_stop_daemon
+
 # --- a symlink is not followed, a directory others may write is refused ---
 mkdir -m 0750 "$CVOL_TMP/run/target"
 ln -s target "$CVOL_TMP/run/link"

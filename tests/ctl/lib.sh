@@ -70,3 +70,28 @@ import json, sys
 j = json.load(sys.stdin)
 print(eval(sys.argv[1]))' "$1" || cvol_fail "bad JSON from cvolctl: $ctl_out"
 }
+
+# ctl_unit_caps: the capabilities CapabilityBoundingSet= of
+# utils/cvold.service.in leaves cvold
+ctl_unit_caps()
+{
+	sed -n 's/^CapabilityBoundingSet=//p' "$CVOL_TOP/utils/cvold.service.in"
+}
+
+# ctl_bounded_cvold CAPS: make $CVOL_TMP/bin/cvold, which runs
+# $CVOL_BUILD/cvold as root with its bounding set cut to CAPS (CAP_X
+# words), the way systemd applies CapabilityBoundingSet= to a root
+# service.  Point CVOL_BUILD at $CVOL_TMP/bin to start it.
+ctl_bounded_cvold()
+{
+	cb_set=-all
+	for cb_c in $1; do
+		cb_set="$cb_set,+$(echo "${cb_c#CAP_}" | tr 'A-Z' 'a-z')"
+	done
+	mkdir -p "$CVOL_TMP/bin"
+	cat >"$CVOL_TMP/bin/cvold" <<EOS
+#!/bin/sh
+exec setpriv --bounding-set=$cb_set -- "$CVOL_BUILD/cvold" "\$@"
+EOS
+	chmod +x "$CVOL_TMP/bin/cvold"
+}

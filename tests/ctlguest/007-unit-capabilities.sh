@@ -13,9 +13,8 @@
 cvol_need_cmd setpriv
 cvol_need_root
 
-unit=$CVOL_TOP/utils/cvold.service.in
-caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit")
-[ -n "$caps" ] || cvol_fail "no CapabilityBoundingSet= in $unit"
+caps=$(ctl_unit_caps)
+[ -n "$caps" ] || cvol_fail "no CapabilityBoundingSet= in the unit"
 echo "unit capabilities: $caps"
 case " $caps " in
 *" CAP_NET_ADMIN "*) cvol_fail "the unit grants CAP_NET_ADMIN, which cvol does not need" ;;
@@ -24,17 +23,7 @@ esac
 # start_bounded CAPS: cvold as root with its bounding set cut to CAPS
 start_bounded()
 {
-	set_=-all
-	for c in $1; do
-		c=$(echo "${c#CAP_}" | tr 'A-Z' 'a-z')
-		set_="$set_,+$c"
-	done
-	mkdir -p "$CVOL_TMP/bin"
-	cat >"$CVOL_TMP/bin/cvold" <<EOS
-#!/bin/sh
-exec setpriv --bounding-set=$set_ -- "$CVOL_BUILD/cvold" "\$@"
-EOS
-	chmod +x "$CVOL_TMP/bin/cvold"
+	ctl_bounded_cvold "$1"
 	real_build=$CVOL_BUILD
 	CVOL_BUILD=$CVOL_TMP/bin
 	cvol_start_daemon
