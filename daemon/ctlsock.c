@@ -768,10 +768,15 @@ static int ctl_count_cb(void *arg, const struct cvold_dev_info *in)
 
 static int op_status(json_object *req, json_object *rep)
 {
+	json_object *arr = json_object_new_array();
 	unsigned int ndev = 0;
 	int ret;
 
+	/* the devices left that nothing serves, in dev.list's form */
+	ctl_add(rep, "not_adopted", arr);
 	ret = cvold_dev_list(ctl.d, ctl_count_cb, &ndev);
+	if (!ret)
+		ret = cvold_unadopted_list(ctl.d, ctl_dev_cb, arr);
 	if (ret)
 		return ret;
 	ctl_add(rep, "daemon", json_object_new_string("cvold"));

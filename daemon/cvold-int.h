@@ -100,6 +100,9 @@ struct cvold {
 	pthread_mutex_t lock;
 	struct cvold_pool_ent *pools;
 	struct cvold_dev *devs;
+	/* devices left by a previous cvold that could not be adopted, and
+	 * why (under @lock) */
+	struct cvold_unadopted *unadopted;
 	void *ctl;
 	/* --config FILE: pools beyond the store root; SIGHUP replaces it */
 	struct cvol_config *config;
@@ -117,6 +120,16 @@ struct cvold {
 	 */
 	struct cvol_config **retired;
 	size_t nretired;
+};
+
+/**
+ * struct cvold_unadopted - a device adoption failed for
+ * @info: its names, as the kernel has them, and in @info.error why
+ * @next: the next one
+ */
+struct cvold_unadopted {
+	struct cvold_dev_info info;
+	struct cvold_unadopted *next;
 };
 
 /* queue.c */

@@ -76,6 +76,15 @@ typedef int (*cvold_dev_cb)(void *arg, const struct cvold_dev_info *info);
  */
 int cvold_dev_list(struct cvold *d, cvold_dev_cb cb, void *arg);
 
+/**
+ * cvold_unadopted_list() - call @cb for every device a previous cvold
+ * left that this one could not adopt and that is still there
+ * @info->error says why; @info->state is the kernel's (RECOVERING while
+ * nothing serves it).  A device detached since is no longer listed.
+ * Stops and returns the first non-zero value @cb returns.
+ */
+int cvold_unadopted_list(struct cvold *d, cvold_dev_cb cb, void *arg);
+
 /*
  * cvold_wait_adopted() - return once the devices a previous cvold left
  * are adopted (or could not be); cvold_adopting() - are they not yet?

@@ -184,6 +184,47 @@ static int identity_check(const struct cvold_nl_dev *nd, struct cvol_pool *pool,
 	return -ESTALE;
 }
 
+/* @info: the names, access and size of kernel device @nd */
+static void info_from_nl(struct cvold_dev_info *info,
+			 const struct cvold_nl_dev *nd)
+{
+	info->dev_id = nd->id;
+	snprintf(info->pool, sizeof(info->pool), "%s", nd->pool);
+	snprintf(info->vol, sizeof(info->vol), "%s", nd->vol);
+	snprintf(info->snap, sizeof(info->snap), "%s", nd->snap);
+	info->ro = nd->flags & CVOL_DEV_F_RDONLY;
+	info->size = nd->size;
+}
+
+/* Remember that @nd could not be adopted, and @why; d->lock held */
+static void unadopted_add_locked(struct cvold *d, const struct cvold_nl_dev *nd,
+				 const char *why)
+{
+	struct cvold_unadopted *u = calloc(1, sizeof(*u));
+
+	if (!u)
+		return; /* the log line still says it */
+	info_from_nl(&u->info, nd);
+	snprintf(u->info.error, sizeof(u->info.error), "%s", why);
+	u->next = d->unadopted;
+	d->unadopted = u;
+}
+
+/* Forget the failed adoption of @dev_id, if any; d->lock held */
+static void unadopted_drop_locked(struct cvold *d, uint32_t dev_id)
+{
+	struct cvold_unadopted **pp, *u;
+
+	for (pp = &d->unadopted; (u = *pp);) {
+		if (u->info.dev_id == dev_id) {
+			*pp = u->next;
+			free(u);
+		} else {
+			pp = &u->next;
+		}
+	}
+}
+
 /*
  * Open the volume and serve device @nd; called with d->lock held.
  * @adopt: @nd is a device a previous cvold left; if its names now resolve
@@ -206,12 +247,7 @@ static int serve_locked(struct cvold *d, const struct cvold_nl_dev *nd,
 	if (!dev)
 		return cvol_seterr(-ENOMEM, "out of memory");
 	dev->d = d;
-	dev->info.dev_id = nd->id;
-	snprintf(dev->info.pool, sizeof(dev->info.pool), "%s", nd->pool);
-	snprintf(dev->info.vol, sizeof(dev->info.vol), "%s", nd->vol);
-	snprintf(dev->info.snap, sizeof(dev->info.snap), "%s", nd->snap);
-	dev->info.ro = nd->flags & CVOL_DEV_F_RDONLY;
-	dev->info.size = nd->size;
+	info_from_nl(&dev->info, nd);
 	dev->nr_queues = nd->nr_queues;
 	if (dev->nr_queues > CVOLD_QUEUES) {
 		ret = cvol_seterr(-EINVAL, "cvol%u has %u queues, cvold serves %u",
@@ -247,6 +283,8 @@ static int serve_locked(struct cvold *d, const struct cvold_nl_dev *nd,
 	}
 	dev->next = d->devs;
 	d->devs = dev;
+	/* an id the kernel gave again after another tool removed the device */
+	unadopted_drop_locked(d, nd->id);
 	*out = dev;
 	return 0;
 
@@ -343,6 +381,30 @@ out_unlock:
 	return ret;
 }
 
+int cvold_unadopted_list(struct cvold *d, cvold_dev_cb cb, void *arg)
+{
+	struct cvold_unadopted *u, *next;
+	struct cvold_nl_dev nd;
+	int ret = 0;
+
+	pthread_mutex_lock(&d->lock);
+	for (u = d->unadopted; u && !ret; u = next) {
+		next = u->next;
+		/* removed behind cvold's back (DEV_REMOVE by another tool) */
+		ret = cvold_nl_dev_get(u->info.dev_id, &nd);
+		if (ret == -ENOENT) {
+			unadopted_drop_locked(d, u->info.dev_id);
+			ret = 0;
+			continue;
+		}
+		if (!ret)
+			u->info.state = nd.state;
+		ret = cb(arg, &u->info);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return ret;
+}
+
 int cvold_detach(struct cvold *d, uint32_t dev_id, bool force)
 {
 	struct cvold_dev **pp, *dev;
@@ -358,6 +420,7 @@ int cvold_detach(struct cvold *d, uint32_t dev_id, bool force)
 		pthread_mutex_unlock(&d->lock);
 		return ret;
 	}
+	unadopted_drop_locked(d, dev_id);
 	if (dev) {
 		*pp = dev->next;
 		cvold_queue_stop(dev);
@@ -413,6 +476,8 @@ static int adopt_one(void *arg, const struct cvold_nl_dev *nd)
 
 	pthread_mutex_lock(&d->lock);
 	ret = serve_locked(d, nd, true, &dev);
+	if (ret)
+		unadopted_add_locked(d, nd, cvol_errmsg());
 	pthread_mutex_unlock(&d->lock);
 	if (ret)
 		cvold_log("cvol%u: cannot adopt %s/%s%s%s: %s", nd->id,
@@ -454,6 +519,8 @@ void cvold_shutdown(struct cvold *d)
 			  dev->info.snap[0] ? "@" : "", dev->info.snap);
 		free(dev);
 	}
+	while (d->unadopted)
+		unadopted_drop_locked(d, d->unadopted->info.dev_id);
 	while ((p = d->pools)) {
 		d->pools = p->next;
 		cvol_pool_close(p->pool);

@@ -822,6 +822,33 @@ int cvol_ctl_status(struct cvol_ctl *ctl, struct cvol_ctl_status *out)
 	return 0;
 }
 
+int cvol_ctl_status_unadopted(struct cvol_ctl *ctl, cvol_ctl_unadopted_cb cb,
+			      void *arg)
+{
+	struct cvol_ctl_unadopted u;
+	json_object *rep, *arr, *o, *v;
+	size_t i, n;
+	int ret;
+
+	ret = ctl_query(ctl, "status", NULL, "not_adopted", true, &rep, &arr);
+	if (ret)
+		return ret;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n && !ret; i++) {
+		o = json_object_array_get_idx(arr, i);
+		u.dev_id = (uint32_t)ctl_get_u64(o, "dev_id");
+		ctl_get_str(o, "pool", u.pool);
+		ctl_get_str(o, "name", u.vol);
+		ctl_get_str(o, "snap", u.snap);
+		u.error = json_object_object_get_ex(o, "error", &v) ?
+				  json_object_get_string(v) :
+				  "";
+		ret = cb(arg, &u);
+	}
+	json_object_put(rep);
+	return ret;
+}
+
 /* ---- attach and detach (cvold serves the device) ---- */
 
 int cvol_ctl_dev_attach(struct cvol_ctl *ctl, const char *pool,

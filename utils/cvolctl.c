@@ -681,9 +681,26 @@ static int pool_check(struct vctx *c)
 	return 0;
 }
 
+/* Add unadopted device @u to the array @arg */
+static int status_unadopted_cb(void *arg, const struct cvol_ctl_unadopted *u)
+{
+	json_object *o = json_object_new_object();
+	char path[32];
+
+	snprintf(path, sizeof(path), "/dev/cvol%u", u->dev_id);
+	add(o, "path", js(path));
+	add(o, "pool", js(u->pool));
+	add(o, "name", js(u->vol));
+	add(o, "snap", js(u->snap));
+	add(o, "error", js(u->error));
+	json_object_array_add(arg, o);
+	return 0;
+}
+
 static int status(struct vctx *c)
 {
 	struct cvol_ctl_status st;
+	json_object *arr;
 	int ret;
 
 	ret = cvol_ctl_status(ctl, &st);
@@ -694,7 +711,28 @@ static int status(struct vctx *c)
 	add(c->out, "pid", ji((uint64_t)st.pid));
 	add(c->out, "kernel_module", json_object_new_boolean(st.kernel_module));
 	add(c->out, "devices", ji(st.devices));
-	return 0;
+	arr = json_object_new_array();
+	add(c->out, "not_adopted", arr);
+	return cvol_ctl_status_unadopted(ctl, status_unadopted_cb, arr);
+}
+
+/*
+ * The human status's last lines: "not adopted: /dev/cvolN
+ * (POOL/VOLUME[@SNAPSHOT]): why" for each device nothing serves
+ */
+static void status_unadopted_lines(json_object *out)
+{
+	json_object *arr = json_object_object_get(out, "not_adopted"), *o;
+	size_t i;
+
+#define S(key) json_object_get_string(json_object_object_get(o, key))
+	for (i = 0; !opt_json && i < json_object_array_length(arr); i++) {
+		o = json_object_array_get_idx(arr, i);
+		printf("not adopted: %s (%s/%s%s%s): %s\n", S("path"),
+		       S("pool"), S("name"), *S("snap") ? "@" : "", S("snap"),
+		       S("error"));
+	}
+#undef S
 }
 
 /* ---- human output: the table or field list of each verb ---- */
@@ -913,6 +951,8 @@ static int run_verb(const struct verb *v, int argc, char **argv)
 		out_fields(c.out, cols);
 	else
 		out_line(c.out, v->flags & OUT_PATH ? "path" : NULL);
+	if (v->view == VIEW_STATUS)
+		status_unadopted_lines(c.out);
 	json_object_put(c.out);
 	return *c.late ? fail(-EUCLEAN, "%s", c.late) : 0;
 }

@@ -45,6 +45,11 @@ int cvold_dev_list(struct cvold *d, cvold_dev_cb cb, void *arg)
 	return 0;
 }
 
+int cvold_unadopted_list(struct cvold *d, cvold_dev_cb cb, void *arg)
+{
+	return 0;
+}
+
 /* nothing to adopt here */
 void cvold_wait_adopted(struct cvold *d)
 {

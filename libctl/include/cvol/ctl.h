@@ -194,6 +194,31 @@ struct cvol_ctl_status {
 
 int cvol_ctl_status(struct cvol_ctl *ctl, struct cvol_ctl_status *out);
 
+/**
+ * struct cvol_ctl_unadopted - a device a previous cvold left that this
+ * cvold could not adopt: nothing serves it (cvol_ctl_status_unadopted())
+ * @dev_id: N of /dev/cvolN
+ * @pool, @vol, @snap: what it was attached to serve; @snap "" for a head
+ * @error: why cvold could not adopt it; valid during the callback
+ */
+struct cvol_ctl_unadopted {
+	uint32_t dev_id;
+	char pool[CVOL_CTL_NAME_MAX + 1];
+	char vol[CVOL_CTL_NAME_MAX + 1];
+	char snap[CVOL_CTL_NAME_MAX + 1];
+	const char *error;
+};
+
+typedef int (*cvol_ctl_unadopted_cb)(void *arg,
+				     const struct cvol_ctl_unadopted *u);
+
+/**
+ * cvol_ctl_status_unadopted() - call @cb for each device cvold could not
+ * adopt at start and that is still there (detaching one forgets it)
+ */
+int cvol_ctl_status_unadopted(struct cvol_ctl *ctl, cvol_ctl_unadopted_cb cb,
+			      void *arg);
+
 /* ---- devices ---- */
 
 /**
