@@ -1,11 +1,16 @@
 # cvolctl and the integration files (udev, systemd, modules-load, DKMS).
 CVOLCTL_SRCS := utils/cvolctl.c utils/output.c
 CVOLCTL_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0 json-c 2>/dev/null)
-BINS += $(O)/cvolctl $(O)/cvold.service
+BINS += $(O)/cvolctl $(O)/cvold.service $(O)/cvol-namer
 
 $(O)/cvold.service: utils/cvold.service.in
 	@mkdir -p $(@D)
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|' $< > $@
+
+$(O)/cvol-namer: utils/cvol-namer.in
+	@mkdir -p $(@D)
+	sed 's|@VERSION@|$(CVOL_VERSION)|' $< > $@
+	chmod 0755 $@
 
 # Linked with libcvolctl's objects so it runs from the build tree.
 $(O)/cvolctl: $(CVOLCTL_SRCS:%.c=$(O)/obj/%.o) $(CTL_SRCS:%.c=$(O)/obj/%.o)
@@ -13,11 +18,11 @@ $(O)/cvolctl: $(CVOLCTL_SRCS:%.c=$(O)/obj/%.o) $(CTL_SRCS:%.c=$(O)/obj/%.o)
 
 INSTALL_TARGETS += install-utils
 .PHONY: install-utils
-install-utils: $(O)/cvolctl
+install-utils: $(O)/cvolctl $(O)/cvol-namer
 	install -D -m 0755 $(O)/cvolctl $(DESTDIR)$(PREFIX)/sbin/cvolctl
 	if [ -x $(O)/cvold ]; then install -D -m 0755 $(O)/cvold \
 		$(DESTDIR)$(PREFIX)/sbin/cvold; fi
-	install -D -m 0755 utils/cvol-namer $(DESTDIR)/lib/udev/cvol-namer
+	install -D -m 0755 $(O)/cvol-namer $(DESTDIR)/lib/udev/cvol-namer
 	install -D -m 0644 utils/60-cvol.rules \
 		$(DESTDIR)/lib/udev/rules.d/60-cvol.rules
 	install -d $(DESTDIR)/lib/systemd/system

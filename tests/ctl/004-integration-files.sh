@@ -9,7 +9,8 @@
 . "$CVOL_TOP/tests/common.sh"
 . "$CVOL_TOP/tests/ctl/lib.sh"
 
-namer=$CVOL_TOP/utils/cvol-namer
+namer=$CVOL_BUILD/cvol-namer
+[ -x "$namer" ] || cvol_skip "$namer is not built (make userspace)"
 fs=$CVOL_TMP/sysfs
 mkdev() # N POOL VOL SNAP
 {
@@ -93,6 +94,8 @@ done
 cvol_expect_contains "installed unit" \
 	"$(cat "$root/lib/systemd/system/cvold.service")" \
 	"ExecStart=/usr/sbin/cvold --foreground"
+cvol_expect_eq "installed cvol-namer --version" \
+	"$("$root/lib/udev/cvol-namer" --version)" "$("$CVOLCTL" --version | sed 's/^cvolctl/cvol-namer/')"
 cvol_expect_eq "pkg-config prefix" \
 	"$(sed -n 's/^prefix=//p' "$root/usr/lib/pkgconfig/libcvolctl.pc")" /usr
 # The installed library exports only the versioned API

@@ -9,7 +9,7 @@
 . "$CVOL_TOP/tests/common.sh"
 . "$CVOL_TOP/tests/ctl/lib.sh"
 
-for b in cvold cvolctl; do
+for b in cvold cvolctl cvol-namer; do
 	out=$("$CVOL_BUILD/$b" --version) || cvol_fail "$b --version failed"
 	case $out in
 	"$b "[0-9]*.[0-9]*) ;;

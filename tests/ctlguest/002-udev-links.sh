@@ -42,7 +42,7 @@ wait_link()
 # for a udev that is gone.
 [ -e /run/udev ] || cvol_at_exit "rm -rf /run/udev"
 mkdir -p /run/udev/rules.d
-sed "s|PROGRAM=\"cvol-namer|PROGRAM=\"$CVOL_TOP/utils/cvol-namer|" \
+sed "s|PROGRAM=\"cvol-namer|PROGRAM=\"$CVOL_BUILD/cvol-namer|" \
 	"$CVOL_TOP/utils/60-cvol.rules" >/run/udev/rules.d/60-cvol.rules
 "$udevd" --daemon >"$CVOL_TMP/udevd.log" 2>&1 ||
 	cvol_fail "systemd-udevd did not start: $(cat "$CVOL_TMP/udevd.log")"
