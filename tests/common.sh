@@ -114,11 +114,11 @@ cvol_need_guest()
 		cvol_skip "kernel tests run only in the QEMU guest (scripts/check, lane guest)"
 }
 
-# cvol_have_module: skip unless cvol.ko is built.
+# cvol_have_module: fail unless cvol.ko is built (only guest tests load it).
 cvol_have_module()
 {
 	[ -f "$CVOL_MODULE" ] ||
-		cvol_skip "$CVOL_MODULE is not built (make module)"
+		cvol_fail "$CVOL_MODULE is not built (make module; in the debug lane scripts/build-debug-kernel --kmod)"
 }
 
 # cvol_load_module: load cvol.ko in the guest (idempotent); skips outside

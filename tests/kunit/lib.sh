@@ -19,7 +19,7 @@ kunit_run()
 	[ -n "${CVOL_KUNIT_MODULE:-}" ] ||
 		cvol_skip "CVOL_KUNIT_MODULE unset: KUnit runs in the debug lane (scripts/build-debug-kernel)"
 	[ -f "$CVOL_KUNIT_MODULE" ] ||
-		cvol_skip "$CVOL_KUNIT_MODULE not built (scripts/build-debug-kernel --kmod)"
+		cvol_fail "$CVOL_KUNIT_MODULE not built: the debug lane could not build cvol.ko with its KUnit suites (scripts/build-debug-kernel --kmod shows why)"
 	kr_stamp=$(sha256sum <"$CVOL_KUNIT_MODULE" | cut -c1-16)
 	[ -f "$kunit_dir/$kr_stamp.done" ] && return 0
 	[ -d /sys/kernel/debug/kunit ] ||
