@@ -106,9 +106,12 @@ struct cvol_queue {
  * @volume: volume name
  * @snap: snapshot name, "" for a head
  * @identity: backend identity (CVOL_ATTR_IDENTITY), "" if none was given
- * @lock: protects @state, @nr_bound, @disk_added, @size, @flags, @timeout
+ * @lock: protects @state, @nr_bound, @add_scheduled, @disk_added, @size,
+ *	@flags, @timeout
  * @state: enum cvol_state
  * @nr_bound: queues with a binder
+ * @add_scheduled: @add_work was queued; it is queued once in a device's
+ *	life, even if its binders come and go while it runs
  * @disk_added: add_disk() succeeded
  * @set: blk-mq tag set
  * @disk: the gendisk (allocated at add, visible once every queue bound)
@@ -135,6 +138,7 @@ struct cvol_dev {
 	struct mutex lock;
 	enum cvol_state state;
 	u16 nr_bound;
+	bool add_scheduled;
 	bool disk_added;
 
 	struct blk_mq_tag_set set;

@@ -637,6 +637,22 @@ static void kunit_wait_added(struct kunit *test, struct cvol_dev *dev)
 	KUNIT_ASSERT_TRUE(test, dev->disk_added);
 }
 
+/* fetch without sleeping in the queue, for up to 10 s */
+static int kunit_fetch(struct cvol_queue *q, u32 *ready, u32 cap, int want)
+{
+	int n = 0, i, ret;
+
+	for (i = 0; i < 500 && n < want; i++) {
+		ret = cvol_queue_fetch(q, ready + n, cap - n, false);
+		if (ret < 0)
+			return ret;
+		n += ret;
+		if (n < want)
+			msleep(20);
+	}
+	return n;
+}
+
 /* bind every queue and wait for the disk to appear */
 static void kunit_go_live(struct kunit *test, struct cvol_dev *dev)
 {
@@ -775,6 +791,33 @@ static void cvol_dev_new_transitions(struct kunit *test)
 	cvol_dev_put(dev);
 }
 
+/*
+ * The binder dies while add_disk() reads the partition table and a new
+ * one binds before the read is served: the add work, still running, is
+ * not queued a second time, so the live disk is added once (D1).
+ */
+static void cvol_dev_add_once(struct kunit *test)
+{
+	struct cvol_add_params p = kunit_params(1, 2);
+	struct cvol_dev *dev;
+	u32 ready[4];
+
+	dev = kunit_add(test, &p);
+	KUNIT_ASSERT_EQ(test, cvol_queue_bind(dev, 0, FAKE_FILE(0)), 0);
+	/* the scan's first read, handed out to the first binder */
+	KUNIT_ASSERT_GE(test, kunit_fetch(&dev->queues[0], ready, 4, 1), 1);
+	KUNIT_EXPECT_TRUE(test, work_busy(&dev->add_work) & WORK_BUSY_RUNNING);
+	cvol_queue_unbind(&dev->queues[0]);
+	KUNIT_EXPECT_EQ(test, dev_state(dev), CVOL_STATE_NEW);
+	KUNIT_ASSERT_EQ(test, cvol_queue_bind(dev, 0, FAKE_FILE(1)), 0);
+	KUNIT_EXPECT_FALSE(test, work_pending(&dev->add_work));
+	kunit_wait_added(test, dev);
+	KUNIT_EXPECT_EQ(test, dev_state(dev), CVOL_STATE_LIVE);
+	KUNIT_EXPECT_FALSE(test, work_pending(&dev->add_work));
+	kunit_remove(test, dev);
+	cvol_dev_put(dev);
+}
+
 /* ids: an explicit id in use is refused; removal frees the id */
 static void cvol_dev_ids(struct kunit *test)
 {
@@ -823,6 +866,7 @@ static struct kunit_case cvol_dev_cases[] = {
 	KUNIT_CASE(cvol_dev_lifecycle),
 	KUNIT_CASE(cvol_dev_dying_refuses),
 	KUNIT_CASE(cvol_dev_new_transitions),
+	KUNIT_CASE(cvol_dev_add_once),
 	KUNIT_CASE(cvol_dev_ids),
 	KUNIT_CASE(cvol_dev_snapshot_ro),
 	{}
@@ -899,22 +943,6 @@ static void kunit_io_free(struct kunit_io *io)
 {
 	free_pages((unsigned long)io->buf, io->order);
 	io->buf = NULL;
-}
-
-/* fetch without sleeping in the queue, for up to 10 s */
-static int kunit_fetch(struct cvol_queue *q, u32 *ready, u32 cap, int want)
-{
-	int n = 0, i, ret;
-
-	for (i = 0; i < 500 && n < want; i++) {
-		ret = cvol_queue_fetch(q, ready + n, cap - n, false);
-		if (ret < 0)
-			return ret;
-		n += ret;
-		if (n < want)
-			msleep(20);
-	}
-	return n;
 }
 
 static struct cvol_desc *area_desc(struct cvol_queue *q, u32 idx)

@@ -708,8 +708,15 @@ int cvol_queue_bind(struct cvol_dev *dev, u16 qid, struct file *file)
 	spin_unlock(&q->lock);
 	dev->nr_bound++;
 	all = dev->nr_bound == dev->nr_queues;
-	if (all && dev->state == CVOL_STATE_NEW && !dev->disk_added)
+	/*
+	 * Once only: the work may be inside add_disk()'s partition scan,
+	 * waiting for the binder that just replaced a lost one, and queueing
+	 * it again would add the live disk a second time.
+	 */
+	if (all && dev->state == CVOL_STATE_NEW && !dev->add_scheduled) {
+		dev->add_scheduled = true;
 		schedule_work(&dev->add_work);
+	}
 	if (all && dev->state == CVOL_STATE_RECOVERING) {
 		dev->state = CVOL_STATE_LIVE;
 		recovered = true;
