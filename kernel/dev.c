@@ -437,6 +437,37 @@ static void cvol_set_limits(struct cvol_dev *dev)
 	blk_queue_rq_timeout(rq, dev->timeout ? dev->timeout * HZ : 30 * HZ);
 }
 
+/*
+ * Does a device other than @dev, not being removed, serve what @dev would:
+ * the same pool, volume and snapshot, or the same backend identity?  Two
+ * writable devices of one volume would each cache and write it unaware of
+ * the other.  Called with cvol_devs_lock held.
+ */
+static bool cvol_dev_find_same(const struct cvol_dev *dev)
+{
+	struct cvol_dev *other;
+	bool same = false;
+	int id;
+
+	lockdep_assert_held(&cvol_devs_lock);
+	idr_for_each_entry(&cvol_idr, other, id) {
+		if (other == dev)
+			continue;
+		mutex_lock(&other->lock);
+		if (other->state != CVOL_STATE_DYING &&
+		    ((!strcmp(other->pool, dev->pool) &&
+		      !strcmp(other->volume, dev->volume) &&
+		      !strcmp(other->snap, dev->snap)) ||
+		     (dev->identity[0] &&
+		      !strcmp(other->identity, dev->identity))))
+			same = true;
+		mutex_unlock(&other->lock);
+		if (same)
+			break;
+	}
+	return same;
+}
+
 int cvol_dev_add(const struct cvol_add_params *p, struct cvol_dev **out,
 		 const char **why)
 {
@@ -500,6 +531,11 @@ int cvol_dev_add(const struct cvol_add_params *p, struct cvol_dev **out,
 		id = idr_alloc(&cvol_idr, dev, 0, cvol_max_devices, GFP_KERNEL);
 		if (id == -ENOSPC)
 			*why = "max_devices devices exist";
+	}
+	if (id >= 0 && cvol_dev_find_same(dev)) {
+		idr_remove(&cvol_idr, id);
+		id = -EEXIST;
+		*why = "a device for this volume or snapshot exists";
 	}
 	mutex_unlock(&cvol_devs_lock);
 	if (id < 0) {

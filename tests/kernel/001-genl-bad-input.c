@@ -173,6 +173,32 @@ static void round_trip(void)
 	      T_END);
 	T_EXPECT_ERR("add of a used id", r, -EEXIST);
 	T_EXPECT(!strcmp(r.msg, "device id in use"), "msg '%s'", r.msg);
+	/* one device per volume or snapshot, whatever its id */
+	t_req(CVOL_CMD_DEV_ADD, &r, A_VALID_ADD, T_END);
+	T_EXPECT_ERR("second device of a volume", r, -EEXIST);
+	T_EXPECT(!strcmp(r.msg, "a device for this volume or snapshot exists"),
+		 "msg '%s'", r.msg);
+	t_req(CVOL_CMD_DEV_ADD, &r, A_VALID_ADD, A_U32(CVOL_ATTR_DEV_ID, 8),
+	      A_STR(CVOL_ATTR_SNAP, "s1"), T_END);
+	T_EXPECT_ERR("device of a snapshot of that volume", r, 0);
+	t_req(CVOL_CMD_DEV_ADD, &r, A_VALID_ADD, A_STR(CVOL_ATTR_SNAP, "s1"),
+	      T_END);
+	T_EXPECT_ERR("second device of a snapshot", r, -EEXIST);
+	t_req(CVOL_CMD_DEV_REMOVE, &r, A_U32(CVOL_ATTR_DEV_ID, 8), T_END);
+	T_EXPECT_ERR("remove of the snapshot's device", r, 0);
+	/* the same backend identity under another name is the same volume */
+	t_req(CVOL_CMD_DEV_ADD, &r, A_U64(CVOL_ATTR_SIZE, 16 << 20),
+	      A_U8(CVOL_ATTR_OBJ_ORDER, 16), A_STR(CVOL_ATTR_POOL, "tp"),
+	      A_STR(CVOL_ATTR_VOLUME, "tv-a"), A_U32(CVOL_ATTR_DEV_ID, 9),
+	      A_STR(CVOL_ATTR_IDENTITY, "test:1"), T_END);
+	T_EXPECT_ERR("device with an identity", r, 0);
+	t_req(CVOL_CMD_DEV_ADD, &r, A_U64(CVOL_ATTR_SIZE, 16 << 20),
+	      A_U8(CVOL_ATTR_OBJ_ORDER, 16), A_STR(CVOL_ATTR_POOL, "tp"),
+	      A_STR(CVOL_ATTR_VOLUME, "tv-b"),
+	      A_STR(CVOL_ATTR_IDENTITY, "test:1"), T_END);
+	T_EXPECT_ERR("second device of an identity", r, -EEXIST);
+	t_req(CVOL_CMD_DEV_REMOVE, &r, A_U32(CVOL_ATTR_DEV_ID, 9), T_END);
+	T_EXPECT_ERR("remove of the identity's device", r, 0);
 
 	t_req(CVOL_CMD_DEV_GET, &r, A_U32(CVOL_ATTR_DEV_ID, id), T_END);
 	T_EXPECT_ERR("get", r, 0);
