@@ -570,7 +570,32 @@ static enum cvol_state dev_state(struct cvol_dev *dev)
 	return s;
 }
 
-/* add a device and hold a reference of the test's own on it */
+static int kunit_dev_hold(struct kunit_resource *res, void *dev)
+{
+	kref_get(&((struct cvol_dev *)dev)->ref);
+	res->data = dev;
+	return 0;
+}
+
+/*
+ * At the end of every case, passed or stopped by a failed assertion:
+ * remove a device the case left behind, so that the next case, adding a
+ * device of the same volume, is not refused with -EEXIST.
+ */
+static void kunit_dev_release(struct kunit_resource *res)
+{
+	struct cvol_dev *dev = res->data;
+	const char *why = NULL;
+
+	if (dev_state(dev) != CVOL_STATE_DYING)
+		cvol_dev_remove(dev->id, true, &why);
+	cvol_dev_put(dev);
+}
+
+/*
+ * add a device and hold a reference of the test's own on it; the case's
+ * end removes it if the case did not
+ */
 static struct cvol_dev *kunit_add(struct kunit *test,
 				  const struct cvol_add_params *p)
 {
@@ -582,6 +607,9 @@ static struct cvol_dev *kunit_add(struct kunit *test,
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "add: %s", why ? why : "");
 	KUNIT_ASSERT_NOT_NULL(test, dev);
 	kref_get(&dev->ref);
+	KUNIT_ASSERT_NOT_NULL(test, kunit_alloc_resource(test, kunit_dev_hold,
+							 kunit_dev_release,
+							 GFP_KERNEL, dev));
 	return dev;
 }
 
