@@ -24,14 +24,21 @@ extern unsigned int cvol_max_queues;
  *
  *          queue_rq              COMMIT_FETCH hands out
  *   FREE -----------> QUEUED ----------------------------> ISSUED
- *    ^  ^               |                                   |  |
- *    |  |               +-- remove / timeout --> FREE       |  |
- *    |  +------ binder's fd closes: requeued to blk-mq -----+  |
- *    |                                                         |
- *    +---- last descriptor completed (data copied, ended) -----+
+ *    ^  ^               |                                   |  |  |
+ *    |  |               +-- remove / timeout --> FREE       |  |  |
+ *    |  +------ binder's fd closes: requeued to blk-mq -----+  |  |
+ *    |                                                         |  |
+ *    +---- last descriptor completed (data copied, ended) -----+  |
+ *    |                                                            |
+ *    +-- binder's fd closes / remove -- ABANDONED <-- timeout ----+
+ *                                                  (binder stuck)
  *
  * A requeued request comes back through queue_rq (FREE -> QUEUED), its
  * write data copied from the bio again.  Removal also ends ISSUED tags.
+ * An ISSUED request that its binder does not complete within the
+ * device's timeout ends with BLK_STS_TIMEOUT and the binder is declared
+ * stuck; its tag stays ABANDONED, buffer and all, until that binder's
+ * file is released, because the stuck daemon may still write the buffer.
  * Every transition happens under the queue's lock; the request is ended
  * or requeued outside it.
  */
@@ -39,6 +46,7 @@ enum cvol_tag_state {
 	CVOL_TAG_FREE,
 	CVOL_TAG_QUEUED,
 	CVOL_TAG_ISSUED,
+	CVOL_TAG_ABANDONED,
 };
 
 /**
@@ -48,6 +56,7 @@ enum cvol_tag_state {
  * @nr_segs: descriptors of the request
  * @done_mask: descriptors completed since it was last handed out
  * @error: first error a descriptor reported
+ * @issued_at: jiffies when it was last handed out (ISSUED)
  * @node: in cvol_queue.pending while QUEUED
  */
 struct cvol_tag {
@@ -56,6 +65,7 @@ struct cvol_tag {
 	u16 nr_segs;
 	u16 done_mask;
 	int error;
+	unsigned long issued_at;
 	struct list_head node;
 };
 
@@ -63,7 +73,8 @@ struct cvol_tag {
  * struct cvol_queue - one hardware queue and its daemon binding
  * @dev: owning device
  * @index: hardware queue number
- * @lock: protects @tags, @kdesc, @pending, @binder, @dying, @seq
+ * @lock: protects @tags, @kdesc, @pending, @binder, @stuck,
+ *	@unbound_since, @dying, @seq
  * @pending: QUEUED tags in hand-out order
  * @tags: per-tag state, dev->depth entries
  * @kdesc: the kernel's copy of every descriptor (never read back from
@@ -71,6 +82,10 @@ struct cvol_tag {
  * @area: vmalloc_user area the daemon mmaps: descriptors then buffers
  * @area_size: bytes of @area
  * @binder: the bound /dev/cvol-control file, or NULL
+ * @stuck: @binder left a request uncompleted past the device's timeout;
+ *	it gets -ETIMEDOUT from now on and serves nothing more
+ * @unbound_since: jiffies since when the queue has had no usable binder
+ *	(none, or a stuck one)
  * @dying: set once the device is being removed
  * @seq: hand-out counter, copied into descriptors for logs
  * @wait: the binder waits here for descriptors
@@ -85,6 +100,8 @@ struct cvol_queue {
 	void *area;
 	size_t area_size;
 	struct file *binder;
+	bool stuck;
+	unsigned long unbound_since;
 	bool dying;
 	u32 seq;
 	wait_queue_head_t wait;

@@ -1294,6 +1294,145 @@ static void cvol_ring_wrap(struct kunit *test)
 	cvol_dev_put(dev);
 }
 
+static void kunit_set_timeout(struct kunit *test, struct cvol_dev *dev,
+			      u32 timeout)
+{
+	const char *why = NULL;
+	int ret;
+
+	ret = cvol_dev_reconfigure(dev, NULL, NULL, &timeout, &why);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "reconfigure: %s", why ? why : "");
+}
+
+/* complete handed-out descriptors with success (reads get zeros) */
+static void kunit_complete(struct kunit *test, struct cvol_queue *q,
+			   const u32 *ready, int n)
+{
+	struct cvol_done done[4];
+	u32 committed;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct cvol_desc *d = area_desc(q, ready[i]);
+
+		if (d->op == CVOL_OP_READ)
+			memset(q->area + d->buf_off, 0, d->len);
+		done[i].desc = ready[i];
+		done[i].result = 0;
+	}
+	KUNIT_EXPECT_EQ(test, cvol_queue_commit(q, done, n, &committed), 0);
+	KUNIT_EXPECT_EQ(test, committed, (u32)n);
+}
+
+/*
+ * TIMEOUT bounds the wait for a daemon, not the time a request waits in
+ * a bound binder's queue: a binder that does not fetch for three times
+ * the timeout still serves the request successfully (D4).
+ */
+static void cvol_ring_timeout_bound(struct kunit *test)
+{
+	struct cvol_add_params p = kunit_params(1, 2);
+	struct kunit_io io;
+	struct cvol_queue *q;
+	struct cvol_dev *dev;
+	u32 ready[4];
+
+	dev = kunit_add(test, &p);
+	kunit_go_live(test, dev);
+	q = &dev->queues[0];
+	kunit_set_timeout(test, dev, 1);
+
+	kunit_io_submit(test, dev, &io, REQ_OP_READ, 0, 4096);
+	msleep(3000);
+	KUNIT_EXPECT_FALSE(test, completion_done(&io.done));
+	KUNIT_ASSERT_EQ(test, kunit_fetch(q, ready, 4, 1), 1);
+	kunit_complete(test, q, ready, 1);
+	KUNIT_ASSERT_TRUE(test, kunit_io_wait(&io));
+	KUNIT_EXPECT_EQ(test, io.status, BLK_STS_OK);
+	KUNIT_EXPECT_EQ(test, dev_state(dev), CVOL_STATE_LIVE);
+	kunit_io_free(&io);
+	kunit_remove(test, dev);
+	cvol_dev_put(dev);
+}
+
+/*
+ * A binder that takes a request and never completes it is stuck: after
+ * the timeout the request ends with BLK_STS_TIMEOUT, the binder gets
+ * -ETIMEDOUT, the device is RECOVERING, the tag stays abandoned (its
+ * buffer is the stuck binder's) and a request waiting behind it fails
+ * after the timeout too.  Once the stuck binder's file goes, a new
+ * binder serves the device again (D4).
+ */
+static void cvol_ring_timeout_stuck(struct kunit *test)
+{
+	struct cvol_add_params p = kunit_params(1, 2);
+	struct cvol_done done = { .result = 0 };
+	struct kunit_io io, behind, again;
+	u32 ready[4], committed, tag;
+	struct cvol_queue *q;
+	struct cvol_dev *dev;
+
+	dev = kunit_add(test, &p);
+	kunit_go_live(test, dev);
+	q = &dev->queues[0];
+	kunit_set_timeout(test, dev, 1);
+
+	kunit_io_submit(test, dev, &io, REQ_OP_WRITE, 0, 4096);
+	KUNIT_ASSERT_EQ(test, kunit_fetch(q, ready, 4, 1), 1);
+	tag = ready[0] / CVOL_SEGS_PER_REQ;
+	/* never completed: at most a few timer periods */
+	KUNIT_ASSERT_TRUE(test, kunit_io_wait(&io));
+	KUNIT_EXPECT_EQ(test, io.status, BLK_STS_TIMEOUT);
+	KUNIT_EXPECT_EQ(test, dev_state(dev), CVOL_STATE_RECOVERING);
+	KUNIT_EXPECT_EQ(test, q->tags[tag].state, CVOL_TAG_ABANDONED);
+	/* the stuck binder is told so, and its late completion is refused */
+	KUNIT_EXPECT_EQ(test, cvol_queue_fetch(q, ready + 1, 3, false),
+			-ETIMEDOUT);
+	done.desc = ready[0];
+	KUNIT_EXPECT_EQ(test, cvol_queue_commit(q, &done, 1, &committed),
+			-ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, committed, 0U);
+	/* nobody serves the queue now: a new request fails after the timeout */
+	kunit_io_submit(test, dev, &behind, REQ_OP_READ, 4096, 4096);
+	KUNIT_ASSERT_TRUE(test, kunit_io_wait(&behind));
+	KUNIT_EXPECT_EQ(test, behind.status, BLK_STS_TIMEOUT);
+
+	/* the stuck daemon's file goes; a new binder takes over */
+	cvol_queue_unbind(q);
+	KUNIT_EXPECT_EQ(test, q->tags[tag].state, CVOL_TAG_FREE);
+	KUNIT_ASSERT_EQ(test, cvol_queue_bind(dev, 0, FAKE_FILE(6)), 0);
+	KUNIT_EXPECT_EQ(test, dev_state(dev), CVOL_STATE_LIVE);
+	kunit_io_submit(test, dev, &again, REQ_OP_READ, 0, 4096);
+	KUNIT_ASSERT_EQ(test, kunit_fetch(q, ready, 4, 1), 1);
+	kunit_complete(test, q, ready, 1);
+	KUNIT_ASSERT_TRUE(test, kunit_io_wait(&again));
+	KUNIT_EXPECT_EQ(test, again.status, BLK_STS_OK);
+	kunit_io_free(&io);
+	kunit_io_free(&behind);
+	kunit_io_free(&again);
+	kunit_remove(test, dev);
+	cvol_dev_put(dev);
+}
+
+/* with no binder at all, a request fails once the timeout has passed */
+static void cvol_ring_timeout_unbound(struct kunit *test)
+{
+	struct cvol_add_params p = kunit_params(1, 2);
+	struct kunit_io io;
+	struct cvol_dev *dev;
+
+	dev = kunit_add(test, &p);
+	kunit_go_live(test, dev);
+	kunit_set_timeout(test, dev, 1);
+	cvol_queue_unbind(&dev->queues[0]);
+	kunit_io_submit(test, dev, &io, REQ_OP_READ, 0, 4096);
+	KUNIT_ASSERT_TRUE(test, kunit_io_wait(&io));
+	KUNIT_EXPECT_EQ(test, io.status, BLK_STS_TIMEOUT);
+	kunit_io_free(&io);
+	kunit_remove(test, dev);
+	cvol_dev_put(dev);
+}
+
 static struct kunit_case cvol_ring_cases[] = {
 	KUNIT_CASE(cvol_ring_read),
 	KUNIT_CASE(cvol_ring_write_errors),
@@ -1301,6 +1440,9 @@ static struct kunit_case cvol_ring_cases[] = {
 	KUNIT_CASE(cvol_ring_requeue),
 	KUNIT_CASE(cvol_ring_remove_aborts),
 	KUNIT_CASE(cvol_ring_wrap),
+	KUNIT_CASE(cvol_ring_timeout_bound),
+	KUNIT_CASE(cvol_ring_timeout_stuck),
+	KUNIT_CASE(cvol_ring_timeout_unbound),
 	{}
 };
 

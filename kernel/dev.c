@@ -156,6 +156,20 @@ static blk_status_t cvol_queue_rq(struct blk_mq_hw_ctx *hctx,
 			return BLK_STS_IOERR;
 	}
 
+	/*
+	 * A stuck binder may still write an abandoned tag's buffer: the tag
+	 * serves nothing until that binder's file is released.
+	 */
+	spin_lock(&q->lock);
+	if (t->state == CVOL_TAG_ABANDONED) {
+		spin_unlock(&q->lock);
+		cvol_stat_add(dev, CVOL_STAT_ERRORS, 1);
+		return BLK_STS_IOERR;
+	}
+	spin_unlock(&q->lock);
+
+	/* the full device timeout; cvol_timeout() may have shortened it */
+	rq->timeout = 0;
 	blk_mq_start_request(rq);
 	if (op == CVOL_OP_WRITE)
 		cvol_copy_rq(rq, cvol_tag_buf(q, tag), true);
@@ -207,33 +221,103 @@ static blk_status_t cvol_result_status(int error)
 	}
 }
 
+/*
+ * The binder of @q left a request uncompleted past the device's timeout:
+ * it is alive but stuck.  From now on it gets -ETIMEDOUT and serves
+ * nothing, and the device is RECOVERING until a new binder replaces it.
+ * Called with q->lock held.
+ */
+static bool cvol_queue_mark_stuck(struct cvol_queue *q)
+{
+	if (q->stuck)
+		return false;
+	q->stuck = true;
+	q->unbound_since = jiffies;
+	return true;
+}
+
+static void cvol_dev_stuck(struct cvol_queue *q)
+{
+	struct cvol_dev *dev = q->dev;
+	bool lost = false;
+
+	wake_up_all(&q->wait);
+	mutex_lock(&dev->lock);
+	if (dev->state == CVOL_STATE_LIVE) {
+		dev->state = CVOL_STATE_RECOVERING;
+		lost = true;
+	}
+	mutex_unlock(&dev->lock);
+	pr_warn("cvol%u: daemon stuck on queue %u: a request was not completed within %u s\n",
+		dev->id, q->index, READ_ONCE(dev->timeout));
+	if (lost)
+		cvol_genl_event(CVOL_CMD_EVT_DAEMON_LOST, dev);
+}
+
+/*
+ * With a device timeout of T seconds (0: never):
+ *  - a request handed out (ISSUED) that its binder has not completed T s
+ *    after handing it out ends with BLK_STS_TIMEOUT, and the binder is
+ *    declared stuck (cvol_queue_mark_stuck());
+ *  - a request not handed out (QUEUED) waits as long as a usable binder
+ *    is bound, however slow it is, and ends with BLK_STS_TIMEOUT once the
+ *    queue has been without one (none, or a stuck one) for T s.
+ * blk-mq calls this when a request's timer fires; a request that is not
+ * due yet gets its timer re-armed for the time it has left.
+ */
 static enum blk_eh_timer_return cvol_timeout(struct request *rq)
 {
 	struct cvol_queue *q = rq->mq_hctx->driver_data;
 	u32 timeout = READ_ONCE(q->dev->timeout);
+	unsigned long now = jiffies, due;
+	bool stuck = false;
 	struct cvol_tag *t;
 
 	/* a request being requeued may have no driver tag for a moment */
 	if (!timeout || rq->tag < 0 || rq->tag >= q->dev->depth)
 		return BLK_EH_RESET_TIMER;
 	t = &q->tags[rq->tag];
-	/*
-	 * Only requests waiting for a daemon time out.  A handed-out one
-	 * belongs to a live binder that may still write its buffer: ending it
-	 * would let the tag, and that buffer, be reused under the daemon.
-	 */
 	spin_lock(&q->lock);
-	if (t->rq != rq || t->state != CVOL_TAG_QUEUED) {
-		spin_unlock(&q->lock);
-		return BLK_EH_RESET_TIMER;
+	if (t->rq != rq)
+		goto out_reset;
+	switch (t->state) {
+	case CVOL_TAG_QUEUED:
+		if (q->binder && !q->stuck)
+			goto out_reset;
+		due = q->unbound_since + timeout * HZ;
+		if (time_before(now, due))
+			goto out_rearm;
+		list_del(&t->node);
+		t->state = CVOL_TAG_FREE;
+		break;
+	case CVOL_TAG_ISSUED:
+		due = t->issued_at + timeout * HZ;
+		if (time_before(now, due))
+			goto out_rearm;
+		/* its buffer is the stuck binder's until that binder goes */
+		t->state = CVOL_TAG_ABANDONED;
+		stuck = cvol_queue_mark_stuck(q);
+		break;
+	default:
+		goto out_reset;
 	}
-	list_del(&t->node);
-	t->state = CVOL_TAG_FREE;
 	t->rq = NULL;
 	spin_unlock(&q->lock);
+	if (stuck)
+		cvol_dev_stuck(q);
 	cvol_stat_add(q->dev, CVOL_STAT_ERRORS, 1);
 	blk_mq_end_request(rq, BLK_STS_TIMEOUT);
 	return BLK_EH_DONE;
+
+out_rearm:
+	rq->timeout = max(due - now, 1UL);
+	spin_unlock(&q->lock);
+	return BLK_EH_RESET_TIMER;
+out_reset:
+	/* the full timeout again */
+	rq->timeout = 0;
+	spin_unlock(&q->lock);
+	return BLK_EH_RESET_TIMER;
 }
 
 static int cvol_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
@@ -409,6 +493,7 @@ static int cvol_queues_alloc(struct cvol_dev *dev)
 		spin_lock_init(&q->lock);
 		INIT_LIST_HEAD(&q->pending);
 		init_waitqueue_head(&q->wait);
+		q->unbound_since = jiffies;
 		q->tags = kcalloc(dev->depth, sizeof(*q->tags), GFP_KERNEL);
 		q->kdesc = kcalloc(nr_desc, sizeof(*q->kdesc), GFP_KERNEL);
 		q->area_size = cvol_area_bytes(dev->depth, PAGE_SIZE);
@@ -581,7 +666,9 @@ static void cvol_queue_abort(struct cvol_queue *q)
 			continue;
 		if (t->state == CVOL_TAG_QUEUED)
 			list_del(&t->node);
-		rqs[n++] = t->rq;
+		/* an abandoned tag's request has ended already */
+		if (t->state != CVOL_TAG_ABANDONED)
+			rqs[n++] = t->rq;
 		t->state = CVOL_TAG_FREE;
 		t->rq = NULL;
 	}
@@ -778,6 +865,8 @@ void cvol_queue_unbind(struct cvol_queue *q)
 	rqs = kcalloc(dev->depth, sizeof(*rqs), GFP_KERNEL | __GFP_NOFAIL);
 	spin_lock(&q->lock);
 	q->binder = NULL;
+	q->stuck = false;
+	q->unbound_since = jiffies;
 	/*
 	 * The outstanding ones go back to the block layer, which dispatches
 	 * them again through queue_rq: a write is then copied from its bio
@@ -786,6 +875,9 @@ void cvol_queue_unbind(struct cvol_queue *q)
 	for (i = 0; i < dev->depth; i++) {
 		struct cvol_tag *t = &q->tags[i];
 
+		/* nobody may write an abandoned tag's buffer any more */
+		if (t->state == CVOL_TAG_ABANDONED)
+			t->state = CVOL_TAG_FREE;
 		if (t->state != CVOL_TAG_ISSUED)
 			continue;
 		rqs[n++] = t->rq;
@@ -863,10 +955,11 @@ int cvol_queue_commit(struct cvol_queue *q, const struct cvol_done *done,
 	u32 i;
 
 	spin_lock(&q->lock);
-	if (q->dying) {
+	if (q->dying || q->stuck) {
+		ret = q->dying ? -ENODEV : -ETIMEDOUT;
 		spin_unlock(&q->lock);
 		*committed = 0;
-		return -ENODEV;
+		return ret;
 	}
 	for (i = 0; i < nr; i++) {
 		u32 idx = done[i].desc, tag, seg;
@@ -902,7 +995,7 @@ static bool cvol_queue_ready(struct cvol_queue *q)
 	bool ready;
 
 	spin_lock(&q->lock);
-	ready = q->dying || !list_empty(&q->pending);
+	ready = q->dying || q->stuck || !list_empty(&q->pending);
 	spin_unlock(&q->lock);
 	return ready;
 }
@@ -915,9 +1008,10 @@ int cvol_queue_fetch(struct cvol_queue *q, u32 *ready, u32 cap, bool wait)
 
 	for (;;) {
 		spin_lock(&q->lock);
-		if (q->dying) {
+		if (q->dying || q->stuck) {
+			ret = q->dying ? -ENODEV : -ETIMEDOUT;
 			spin_unlock(&q->lock);
-			return -ENODEV;
+			return ret;
 		}
 		list_for_each_entry_safe(t, tmp, &q->pending, node) {
 			unsigned int tag = t - q->tags;
@@ -928,6 +1022,7 @@ int cvol_queue_fetch(struct cvol_queue *q, u32 *ready, u32 cap, bool wait)
 				break;
 			list_del(&t->node);
 			t->state = CVOL_TAG_ISSUED;
+			t->issued_at = jiffies;
 			q->seq++;
 			for (i = 0; i < t->nr_segs; i++) {
 				q->kdesc[base + i].seq = q->seq;

@@ -105,8 +105,11 @@ enum cvol_cmd {
  * @CVOL_ATTR_STATS: nest of enum cvol_stat (replies only)
  * @CVOL_ATTR_FEATURES: u64, CVOL_F_* bits
  * @CVOL_ATTR_TIMEOUT: u32, seconds a request may wait for a daemon before
- *	it fails; 0 (default) waits forever.  At most 86400.  Only requests
- *	not handed out (or handed back by a lost daemon) time out.
+ *	it fails with BLK_STS_TIMEOUT; 0 (default) waits forever.  At most
+ *	86400.  A request not handed out fails once its queue has had no
+ *	usable binder for that long; one handed out and not completed for
+ *	that long fails, and its binder is stuck: its COMMIT_FETCH then
+ *	fails with ETIMEDOUT (Documentation/uapi.md).
  * @CVOL_ATTR_FORCE: flag, DEV_REMOVE even while open
  * @CVOL_ATTR_VERSION: u32, CVOL_GENL_VERSION (replies only)
  * @CVOL_ATTR_MAX_DEVICES: u32, module parameter max_devices (replies only)
