@@ -22,7 +22,7 @@
  * @q: bound queue; set once, under @bind_lock, before @dev is published
  */
 struct cvol_ctl {
-	struct mutex bind_lock;
+	struct mutex bind_lock; /* see above */
 	struct cvol_dev *dev;
 	struct cvol_queue *q;
 };

@@ -93,7 +93,7 @@ struct cvol_tag {
 struct cvol_queue {
 	struct cvol_dev *dev;
 	u16 index;
-	spinlock_t lock;
+	spinlock_t lock; /* see above */
 	struct list_head pending;
 	struct cvol_tag *tags;
 	struct cvol_desc *kdesc;
@@ -152,7 +152,7 @@ struct cvol_dev {
 	char snap[CVOL_NAME_LEN + 1];
 	char identity[CVOL_IDENTITY_LEN + 1];
 
-	struct mutex lock;
+	struct mutex lock; /* see above */
 	enum cvol_state state;
 	u16 nr_bound;
 	bool add_scheduled;

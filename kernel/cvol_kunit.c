@@ -53,8 +53,8 @@ struct split_case {
 	struct cvol_seg segs[CVOL_SEGS_PER_REQ];
 };
 
-#define OBJ16	(1ULL << 16)
-#define OBJ26	(1ULL << 26)
+#define OBJ16	BIT_ULL(16)
+#define OBJ26	BIT_ULL(26)
 
 static const struct split_case split_cases[] = {
 	{ "zero-length", 4096, 0, 16, 4, 0 },
@@ -298,64 +298,69 @@ static struct kunit_suite cvol_arith_suite = {
 /* ---------------------------------------------------------------------- */
 /* cvol_uapi                                                              */
 
-#define EXPECT_FIELD(test, type, field, off, size)			\
-	do {								\
-		KUNIT_EXPECT_EQ(test, offsetof(type, field), (size_t)(off)); \
-		KUNIT_EXPECT_EQ(test, sizeof(((type *)0)->field),	\
-				(size_t)(size));			\
-	} while (0)
+static void expect_field(struct kunit *test, const char *name, size_t off,
+			 size_t size, size_t want_off, size_t want_size)
+{
+	KUNIT_EXPECT_EQ_MSG(test, off, want_off, "offset of %s", name);
+	KUNIT_EXPECT_EQ_MSG(test, size, want_size, "size of %s", name);
+}
+
+/* EXPECT_FIELD(test, off, size, type, member) */
+#define EXPECT_FIELD(test, off, size, ...)                      \
+	expect_field(test, #__VA_ARGS__, offsetof(__VA_ARGS__), \
+		     sizeof_field(__VA_ARGS__), off, size)
 
 /* the layout userspace compiles against never moves */
 static void cvol_uapi_layout(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, sizeof(struct cvol_desc), (size_t)48);
-	EXPECT_FIELD(test, struct cvol_desc, op, 0, 1);
-	EXPECT_FIELD(test, struct cvol_desc, flags, 1, 1);
-	EXPECT_FIELD(test, struct cvol_desc, nr_segs, 2, 2);
-	EXPECT_FIELD(test, struct cvol_desc, len, 4, 4);
-	EXPECT_FIELD(test, struct cvol_desc, obj, 8, 8);
-	EXPECT_FIELD(test, struct cvol_desc, obj_off, 16, 4);
-	EXPECT_FIELD(test, struct cvol_desc, seq, 20, 4);
-	EXPECT_FIELD(test, struct cvol_desc, dev_off, 24, 8);
-	EXPECT_FIELD(test, struct cvol_desc, buf_off, 32, 8);
-	EXPECT_FIELD(test, struct cvol_desc, reserved, 40, 8);
+	EXPECT_FIELD(test, 0, 1, struct cvol_desc, op);
+	EXPECT_FIELD(test, 1, 1, struct cvol_desc, flags);
+	EXPECT_FIELD(test, 2, 2, struct cvol_desc, nr_segs);
+	EXPECT_FIELD(test, 4, 4, struct cvol_desc, len);
+	EXPECT_FIELD(test, 8, 8, struct cvol_desc, obj);
+	EXPECT_FIELD(test, 16, 4, struct cvol_desc, obj_off);
+	EXPECT_FIELD(test, 20, 4, struct cvol_desc, seq);
+	EXPECT_FIELD(test, 24, 8, struct cvol_desc, dev_off);
+	EXPECT_FIELD(test, 32, 8, struct cvol_desc, buf_off);
+	EXPECT_FIELD(test, 40, 8, struct cvol_desc, reserved);
 
 	KUNIT_EXPECT_EQ(test, sizeof(struct cvol_bind), (size_t)96);
-	EXPECT_FIELD(test, struct cvol_bind, dev_id, 0, 4);
-	EXPECT_FIELD(test, struct cvol_bind, queue, 4, 2);
-	EXPECT_FIELD(test, struct cvol_bind, flags, 6, 2);
-	EXPECT_FIELD(test, struct cvol_bind, nr_desc, 8, 4);
-	EXPECT_FIELD(test, struct cvol_bind, depth, 12, 4);
-	EXPECT_FIELD(test, struct cvol_bind, max_io, 16, 4);
-	EXPECT_FIELD(test, struct cvol_bind, segs_per_req, 20, 4);
-	EXPECT_FIELD(test, struct cvol_bind, obj_order, 24, 4);
-	EXPECT_FIELD(test, struct cvol_bind, lbs, 28, 4);
-	EXPECT_FIELD(test, struct cvol_bind, size, 32, 8);
-	EXPECT_FIELD(test, struct cvol_bind, map_size, 40, 8);
-	EXPECT_FIELD(test, struct cvol_bind, desc_off, 48, 8);
-	EXPECT_FIELD(test, struct cvol_bind, buf_off, 56, 8);
-	EXPECT_FIELD(test, struct cvol_bind, reserved, 64, 32);
+	EXPECT_FIELD(test, 0, 4, struct cvol_bind, dev_id);
+	EXPECT_FIELD(test, 4, 2, struct cvol_bind, queue);
+	EXPECT_FIELD(test, 6, 2, struct cvol_bind, flags);
+	EXPECT_FIELD(test, 8, 4, struct cvol_bind, nr_desc);
+	EXPECT_FIELD(test, 12, 4, struct cvol_bind, depth);
+	EXPECT_FIELD(test, 16, 4, struct cvol_bind, max_io);
+	EXPECT_FIELD(test, 20, 4, struct cvol_bind, segs_per_req);
+	EXPECT_FIELD(test, 24, 4, struct cvol_bind, obj_order);
+	EXPECT_FIELD(test, 28, 4, struct cvol_bind, lbs);
+	EXPECT_FIELD(test, 32, 8, struct cvol_bind, size);
+	EXPECT_FIELD(test, 40, 8, struct cvol_bind, map_size);
+	EXPECT_FIELD(test, 48, 8, struct cvol_bind, desc_off);
+	EXPECT_FIELD(test, 56, 8, struct cvol_bind, buf_off);
+	EXPECT_FIELD(test, 64, 32, struct cvol_bind, reserved);
 
 	KUNIT_EXPECT_EQ(test, sizeof(struct cvol_done), (size_t)8);
-	EXPECT_FIELD(test, struct cvol_done, desc, 0, 4);
-	EXPECT_FIELD(test, struct cvol_done, result, 4, 4);
+	EXPECT_FIELD(test, 0, 4, struct cvol_done, desc);
+	EXPECT_FIELD(test, 4, 4, struct cvol_done, result);
 
 	KUNIT_EXPECT_EQ(test, sizeof(struct cvol_fetch), (size_t)48);
-	EXPECT_FIELD(test, struct cvol_fetch, done_ptr, 0, 8);
-	EXPECT_FIELD(test, struct cvol_fetch, nr_done, 8, 4);
-	EXPECT_FIELD(test, struct cvol_fetch, flags, 12, 4);
-	EXPECT_FIELD(test, struct cvol_fetch, ready_ptr, 16, 8);
-	EXPECT_FIELD(test, struct cvol_fetch, ready_cap, 24, 4);
-	EXPECT_FIELD(test, struct cvol_fetch, nr_ready, 28, 4);
-	EXPECT_FIELD(test, struct cvol_fetch, reserved, 32, 16);
+	EXPECT_FIELD(test, 0, 8, struct cvol_fetch, done_ptr);
+	EXPECT_FIELD(test, 8, 4, struct cvol_fetch, nr_done);
+	EXPECT_FIELD(test, 12, 4, struct cvol_fetch, flags);
+	EXPECT_FIELD(test, 16, 8, struct cvol_fetch, ready_ptr);
+	EXPECT_FIELD(test, 24, 4, struct cvol_fetch, ready_cap);
+	EXPECT_FIELD(test, 28, 4, struct cvol_fetch, nr_ready);
+	EXPECT_FIELD(test, 32, 16, struct cvol_fetch, reserved);
 
 	KUNIT_EXPECT_EQ(test, sizeof(struct cvol_map), (size_t)64);
-	EXPECT_FIELD(test, struct cvol_map, obj, 0, 8);
-	EXPECT_FIELD(test, struct cvol_map, fd, 8, 4);
-	EXPECT_FIELD(test, struct cvol_map, flags, 12, 4);
-	EXPECT_FIELD(test, struct cvol_map, file_off, 16, 8);
-	EXPECT_FIELD(test, struct cvol_map, len, 24, 8);
-	EXPECT_FIELD(test, struct cvol_map, reserved, 32, 32);
+	EXPECT_FIELD(test, 0, 8, struct cvol_map, obj);
+	EXPECT_FIELD(test, 8, 4, struct cvol_map, fd);
+	EXPECT_FIELD(test, 12, 4, struct cvol_map, flags);
+	EXPECT_FIELD(test, 16, 8, struct cvol_map, file_off);
+	EXPECT_FIELD(test, 24, 8, struct cvol_map, len);
+	EXPECT_FIELD(test, 32, 32, struct cvol_map, reserved);
 }
 
 /* ioctl numbers carry the right magic, direction and argument size */

@@ -15,7 +15,7 @@
 #define CVOL_ORDER_MAX		26	/* 64 MiB objects */
 #define CVOL_MAX_IO		(128U << 10) /* data buffer bytes per tag */
 #define CVOL_SEGS_PER_REQ	4	/* descriptors per tag */
-#define CVOL_MAX_SIZE		(1ULL << 50) /* largest device: 1 PiB */
+#define CVOL_MAX_SIZE		BIT_ULL(50) /* largest device: 1 PiB */
 
 /**
  * struct cvol_seg - one object-level piece of a request

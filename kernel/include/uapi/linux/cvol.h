@@ -17,6 +17,7 @@
 #ifndef _UAPI_LINUX_CVOL_H
 #define _UAPI_LINUX_CVOL_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -206,7 +207,7 @@ enum cvol_state {
 };
 
 /* CVOL_ATTR_FLAGS */
-#define CVOL_DEV_F_RDONLY	(1U << 0) /* read-only block device */
+#define CVOL_DEV_F_RDONLY	0x1U /* read-only block device */
 #define CVOL_DEV_F_ALL		CVOL_DEV_F_RDONLY /* every known flag */
 
 /*
@@ -214,13 +215,13 @@ enum cvol_state {
  * device was created with (DEV_ADD, DEV_GET).  CVOL_F_MAP and
  * CVOL_F_URING_CMD are reserved: not implemented yet, never set.
  */
-#define CVOL_F_FUA		(1ULL << 0) /* write descriptors may carry FUA */
-#define CVOL_F_DISCARD		(1ULL << 1) /* discard descriptors */
-#define CVOL_F_WRITE_ZEROES	(1ULL << 2) /* write-zeroes descriptors */
-#define CVOL_F_RECOVERY		(1ULL << 3) /* devices survive daemon loss */
-#define CVOL_F_TIMEOUT		(1ULL << 4) /* CVOL_ATTR_TIMEOUT honoured */
-#define CVOL_F_MAP		(1ULL << 5) /* CVOL_IOC_MAP fast path */
-#define CVOL_F_URING_CMD	(1ULL << 6) /* io_uring command path */
+#define CVOL_F_FUA		_BITULL(0) /* write descriptors may carry FUA */
+#define CVOL_F_DISCARD		_BITULL(1) /* discard descriptors */
+#define CVOL_F_WRITE_ZEROES	_BITULL(2) /* write-zeroes descriptors */
+#define CVOL_F_RECOVERY		_BITULL(3) /* devices survive daemon loss */
+#define CVOL_F_TIMEOUT		_BITULL(4) /* CVOL_ATTR_TIMEOUT honoured */
+#define CVOL_F_MAP		_BITULL(5) /* CVOL_IOC_MAP fast path */
+#define CVOL_F_URING_CMD	_BITULL(6) /* io_uring command path */
 #define CVOL_F_ALL		(CVOL_F_FUA | CVOL_F_DISCARD | \
 				 CVOL_F_WRITE_ZEROES | CVOL_F_RECOVERY | \
 				 CVOL_F_TIMEOUT) /* implemented today */
@@ -264,7 +265,7 @@ enum cvol_op {
 	CVOL_OP_WRITE_ZEROES,
 };
 
-#define CVOL_DESC_F_FUA		(1U << 0) /* write: durable before completion */
+#define CVOL_DESC_F_FUA		0x1U /* write: durable before completion */
 
 /**
  * struct cvol_desc - one object-level request, in the mmapped area
@@ -345,7 +346,7 @@ struct cvol_done {
 	__s32 result;
 };
 
-#define CVOL_FETCH_F_NOWAIT	(1U << 0) /* commit, return ready ones, no wait */
+#define CVOL_FETCH_F_NOWAIT	0x1U /* commit, return ready ones, no wait */
 #define CVOL_FETCH_F_ALL	CVOL_FETCH_F_NOWAIT /* every known flag */
 
 /**
@@ -407,7 +408,7 @@ struct cvol_map {
 	__u64 reserved[4];
 };
 
-#define CVOL_MAP_F_WRITABLE	(1U << 0) /* writes may be served in kernel */
+#define CVOL_MAP_F_WRITABLE	0x1U /* writes may be served in kernel */
 
 #define CVOL_IOC_MAGIC		0xCF /* 'cvol' ioctls on /dev/cvol-control */
 
