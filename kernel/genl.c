@@ -499,7 +499,6 @@ static struct genl_family cvol_genl_family __ro_after_init = {
 	.pre_doit	= cvol_nl_pre_doit,
 	.ops		= cvol_genl_ops,
 	.n_ops		= ARRAY_SIZE(cvol_genl_ops),
-	.resv_start_op	= CVOL_CMD_DEV_RECONFIGURE + 1,
 	.mcgrps		= cvol_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(cvol_mcgrps),
 };

@@ -3,7 +3,8 @@
  * Generic netlink bad input: for every attribute of DEV_ADD, DEV_REMOVE,
  * DEV_GET and DEV_RECONFIGURE, a missing, wrongly typed or out-of-range
  * value gets the exact errno (and a message where cvol gives one), and a
- * valid add/get/reconfigure/remove round trip works.  Run as root in the
+ * valid add/get/reconfigure/remove round trip works.  A non-zero
+ * genlmsghdr.reserved or stray nlmsg_flags get EINVAL for every command.  Run as root in the
  * guest; the harness checks the kernel log for warnings.
  */
 #include <unistd.h>
@@ -246,6 +247,43 @@ static void round_trip(void)
 	T_EXPECT_ERR("unknown command", r, -EOPNOTSUPP);
 }
 
+/*
+ * Header validation: the generic netlink core refuses a non-zero
+ * genlmsghdr.reserved and nlmsg_flags it cannot give a meaning to, for
+ * every command of the family.
+ */
+static void bad_header(void)
+{
+	struct t_reply r;
+
+	t_req_hdr(CVOL_CMD_GET_FEATURES, 0, 1, &r, T_END);
+	T_EXPECT_ERR("get features, reserved 1", r, -EINVAL);
+	T_EXPECT(!strcmp(r.msg, "genlmsghdr.reserved field is not 0"),
+		 "msg '%s'", r.msg);
+	t_req_hdr(CVOL_CMD_DEV_GET, 0, 1, &r, A_U32(CVOL_ATTR_DEV_ID, 0),
+		  T_END);
+	T_EXPECT_ERR("get, reserved 1", r, -EINVAL);
+	T_EXPECT(!strcmp(r.msg, "genlmsghdr.reserved field is not 0"),
+		 "msg '%s'", r.msg);
+	t_req_hdr(CVOL_CMD_DEV_REMOVE, 0, 0x100, &r, A_U32(CVOL_ATTR_DEV_ID, 0),
+		  T_END);
+	T_EXPECT_ERR("remove, reserved 0x100", r, -EINVAL);
+	t_req_hdr(CVOL_CMD_DEV_GET, NLM_F_CREATE, 0, &r,
+		  A_U32(CVOL_ATTR_DEV_ID, 0), T_END);
+	T_EXPECT_ERR("get with NLM_F_CREATE", r, -EINVAL);
+	T_EXPECT(!strcmp(r.msg,
+			 "ambiguous or reserved bits set in nlmsg_flags"),
+		 "msg '%s'", r.msg);
+	t_req_hdr(CVOL_CMD_DEV_RECONFIGURE, NLM_F_EXCL, 0, &r,
+		  A_U32(CVOL_ATTR_DEV_ID, 0), A_U32(CVOL_ATTR_TIMEOUT, 1),
+		  T_END);
+	T_EXPECT_ERR("reconfigure with NLM_F_EXCL", r, -EINVAL);
+	/* the same request with a clean header reaches cvol */
+	t_req_hdr(CVOL_CMD_DEV_GET, 0, 0, &r, A_U32(CVOL_ATTR_DEV_ID, 0),
+		  T_END);
+	T_EXPECT_ERR("get, clean header", r, -ENOENT);
+}
+
 int main(void)
 {
 	int ret;
@@ -254,6 +292,7 @@ int main(void)
 	if (ret)
 		return ret;
 	memset(long_name, 'a', sizeof(long_name) - 1);
+	bad_header();
 	bad_add();
 	round_trip();
 	return t_done("genl bad input");

@@ -163,30 +163,31 @@ static int t_ack_cb(struct nl_msg *msg, void *arg)
 /* attribute list terminator for t_req() */
 #define T_END -1
 
-/**
- * t_req() - send @cmd with attributes given as (type, len, pointer)
- * triples ending with T_END; @r gets the outcome.
+/*
+ * t_vreq() - send @cmd with nlmsg_flags NLM_F_ACK | @flags, genlmsghdr
+ * reserved field @reserved and the attributes of @ap; @r gets the outcome.
  */
-static void t_req(uint8_t cmd, struct t_reply *r, ...)
+static void t_vreq(uint8_t cmd, int flags, uint16_t reserved, struct t_reply *r,
+		   va_list ap)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
-	va_list ap;
+	struct genlmsghdr *gh;
 	int type;
 
 	memset(r, 0, sizeof(*r));
 	r->dev_id = -1;
 	r->state = -1;
-	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, t_family, 0, NLM_F_ACK,
-		    cmd, CVOL_GENL_VERSION);
-	va_start(ap, r);
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, t_family, 0,
+		    NLM_F_ACK | flags, cmd, CVOL_GENL_VERSION);
+	gh = nlmsg_data(nlmsg_hdr(msg));
+	gh->reserved = reserved;
 	while ((type = va_arg(ap, int)) != T_END) {
 		int len = va_arg(ap, int);
 		const void *data = va_arg(ap, const void *);
 
 		nla_put(msg, type, len, data);
 	}
-	va_end(ap);
 	nl_cb_err(cb, NL_CB_CUSTOM, t_err_cb, r);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, t_ack_cb, r);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, t_valid_cb, r);
@@ -197,6 +198,30 @@ static void t_req(uint8_t cmd, struct t_reply *r, ...)
 			;
 	nlmsg_free(msg);
 	nl_cb_put(cb);
+}
+
+/**
+ * t_req() - send @cmd with attributes given as (type, len, pointer)
+ * triples ending with T_END; @r gets the outcome.
+ */
+static void t_req(uint8_t cmd, struct t_reply *r, ...)
+{
+	va_list ap;
+
+	va_start(ap, r);
+	t_vreq(cmd, 0, 0, r, ap);
+	va_end(ap);
+}
+
+/* t_req() with extra nlmsg_flags @flags and genlmsghdr.reserved @reserved */
+static inline void t_req_hdr(uint8_t cmd, int flags, uint16_t reserved,
+			     struct t_reply *r, ...)
+{
+	va_list ap;
+
+	va_start(ap, r);
+	t_vreq(cmd, flags, reserved, r, ap);
+	va_end(ap);
 }
 
 /* typed attribute shorthands for t_req() */

@@ -5,8 +5,9 @@
  * The one uapi header shared by cvol.ko, cvold and libcvolctl.
  *
  * Control plane: generic netlink family "cvol" (CVOL_GENL_NAME).  Every
- * mutating command needs CAP_SYS_ADMIN; every attribute is validated
- * strictly and rejections carry an extended-ack message.
+ * mutating command needs CAP_SYS_ADMIN; every attribute, and the genetlink
+ * header (reserved field zero, no stray nlmsg_flags), is validated strictly
+ * and rejections carry an extended-ack message.
  *
  * Data plane: the misc device /dev/cvol-control.  A daemon opens it once per
  * (device, queue), binds the descriptor with CVOL_IOC_BIND, mmaps the queue's
