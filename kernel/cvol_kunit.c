@@ -851,6 +851,60 @@ static void cvol_dev_add_once(struct kunit *test)
 	cvol_dev_put(dev);
 }
 
+/*
+ * FEATURES decide what the queue advertises: without DISCARD,
+ * WRITE_ZEROES and FUA the block layer sends none of them (D10).
+ */
+static void cvol_dev_features(struct kunit *test)
+{
+	struct cvol_add_params p = kunit_params(1, 2);
+	struct request_queue *rq;
+	struct cvol_dev *dev;
+
+	p.features = 0;
+	dev = kunit_add(test, &p);
+	rq = dev->disk->queue;
+	KUNIT_EXPECT_EQ(test, rq->limits.max_discard_sectors, 0U);
+	KUNIT_EXPECT_EQ(test, rq->limits.max_write_zeroes_sectors, 0U);
+	KUNIT_EXPECT_FALSE(test, test_bit(QUEUE_FLAG_FUA, &rq->queue_flags));
+	KUNIT_EXPECT_TRUE(test, test_bit(QUEUE_FLAG_WC, &rq->queue_flags));
+	kunit_remove(test, dev);
+	cvol_dev_put(dev);
+
+	p.features = CVOL_F_ALL;
+	dev = kunit_add(test, &p);
+	rq = dev->disk->queue;
+	KUNIT_EXPECT_EQ(test, rq->limits.max_discard_sectors,
+			1U << (16 - SECTOR_SHIFT));
+	KUNIT_EXPECT_EQ(test, rq->limits.max_write_zeroes_sectors,
+			1U << (16 - SECTOR_SHIFT));
+	KUNIT_EXPECT_TRUE(test, test_bit(QUEUE_FLAG_FUA, &rq->queue_flags));
+	kunit_remove(test, dev);
+	cvol_dev_put(dev);
+}
+
+/*
+ * More queues than blk-mq uses (one per possible CPU) are not silently
+ * kept: the device has, binds and reports the count blk-mq serves (D9).
+ */
+static void cvol_dev_nr_queues(struct kunit *test)
+{
+	struct cvol_add_params p = kunit_params(nr_cpu_ids + 1, 2);
+	struct cvol_dev *dev;
+
+	if (p.nr_queues > cvol_max_queues)
+		kunit_skip(test, "max_queues %u <= nr_cpu_ids %u",
+			   cvol_max_queues, nr_cpu_ids);
+	dev = kunit_add(test, &p);
+	KUNIT_EXPECT_EQ(test, (unsigned int)dev->nr_queues, nr_cpu_ids);
+	KUNIT_EXPECT_EQ(test, dev->set.nr_hw_queues,
+			(unsigned int)dev->nr_queues);
+	KUNIT_EXPECT_EQ(test, cvol_queue_bind(dev, nr_cpu_ids, FAKE_FILE(0)),
+			-EINVAL);
+	kunit_remove(test, dev);
+	cvol_dev_put(dev);
+}
+
 /* ids: an explicit id in use is refused; removal frees the id */
 static void cvol_dev_ids(struct kunit *test)
 {
@@ -900,6 +954,8 @@ static struct kunit_case cvol_dev_cases[] = {
 	KUNIT_CASE(cvol_dev_dying_refuses),
 	KUNIT_CASE(cvol_dev_new_transitions),
 	KUNIT_CASE(cvol_dev_add_once),
+	KUNIT_CASE(cvol_dev_features),
+	KUNIT_CASE(cvol_dev_nr_queues),
 	KUNIT_CASE(cvol_dev_ids),
 	KUNIT_CASE(cvol_dev_snapshot_ro),
 	{}

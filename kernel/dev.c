@@ -514,10 +514,14 @@ static void cvol_set_limits(struct cvol_dev *dev)
 	blk_queue_max_hw_sectors(rq, CVOL_MAX_IO >> SECTOR_SHIFT);
 	blk_queue_max_segments(rq, USHRT_MAX);
 	blk_queue_max_segment_size(rq, CVOL_MAX_IO);
-	rq->limits.discard_granularity = 1U << dev->order;
-	blk_queue_max_discard_sectors(rq, obj_sectors);
-	blk_queue_max_write_zeroes_sectors(rq, obj_sectors);
-	blk_queue_write_cache(rq, true, true);
+	/* only what the daemon asked for (FEATURES) reaches it */
+	if (dev->features & CVOL_F_DISCARD) {
+		rq->limits.discard_granularity = 1U << dev->order;
+		blk_queue_max_discard_sectors(rq, obj_sectors);
+	}
+	if (dev->features & CVOL_F_WRITE_ZEROES)
+		blk_queue_max_write_zeroes_sectors(rq, obj_sectors);
+	blk_queue_write_cache(rq, true, dev->features & CVOL_F_FUA);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, rq);
 	blk_queue_rq_timeout(rq, dev->timeout ? dev->timeout * HZ : 30 * HZ);
 }
@@ -569,7 +573,11 @@ int cvol_dev_add(const struct cvol_add_params *p, struct cvol_dev **out,
 	dev->size = p->size;
 	dev->lbs = p->lbs;
 	dev->order = p->order;
-	dev->nr_queues = p->nr_queues;
+	/*
+	 * blk_mq_alloc_tag_set() uses no more hardware queues than possible
+	 * CPUs: the device has, binds and reports (NR_QUEUES) that many.
+	 */
+	dev->nr_queues = min_t(unsigned int, p->nr_queues, nr_cpu_ids);
 	dev->depth = p->depth;
 	dev->flags = p->flags;
 	dev->features = p->features;
@@ -597,6 +605,11 @@ int cvol_dev_add(const struct cvol_add_params *p, struct cvol_dev **out,
 	ret = blk_mq_alloc_tag_set(&dev->set);
 	if (ret)
 		goto err_put;
+	if (WARN_ON_ONCE(dev->set.nr_hw_queues != dev->nr_queues)) {
+		blk_mq_free_tag_set(&dev->set);
+		ret = -EINVAL;
+		goto err_put;
+	}
 	disk = blk_mq_alloc_disk(&dev->set, dev);
 	if (IS_ERR(disk)) {
 		ret = PTR_ERR(disk);

@@ -96,7 +96,9 @@ enum cvol_cmd {
  *	logical block size
  * @CVOL_ATTR_LBS: u32, logical block size: 512 or 4096
  * @CVOL_ATTR_OBJ_ORDER: u8, object size is 1 << order bytes, 16..26
- * @CVOL_ATTR_NR_QUEUES: u16, hardware queues, 1..max_queues
+ * @CVOL_ATTR_NR_QUEUES: u16, hardware queues, 1..max_queues; more than
+ *	the possible CPUs are reduced to their number, and replies report
+ *	the count the device has
  * @CVOL_ATTR_QUEUE_DEPTH: u16, requests per queue, 1..CVOL_MAX_DEPTH
  * @CVOL_ATTR_FLAGS: u32, CVOL_DEV_F_* bits; unknown bits: -EINVAL
  * @CVOL_ATTR_POOL: string, 1..CVOL_NAME_LEN bytes, pool name
@@ -213,7 +215,9 @@ enum cvol_state {
 
 /*
  * CVOL_ATTR_FEATURES: what the module implements (GET_FEATURES) and what a
- * device was created with (DEV_ADD, DEV_GET).  CVOL_F_MAP and
+ * device was created with (DEV_ADD, DEV_GET).  A device without
+ * CVOL_F_DISCARD, CVOL_F_WRITE_ZEROES or CVOL_F_FUA advertises no discard,
+ * write-zeroes or FUA, so the daemon never sees them.  CVOL_F_MAP and
  * CVOL_F_URING_CMD are reserved: not implemented yet, never set.
  */
 #define CVOL_F_FUA		_BITULL(0) /* write descriptors may carry FUA */
