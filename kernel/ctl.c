@@ -210,6 +210,18 @@ static int cvol_ctl_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EBADFD;
 	if (vma->vm_pgoff || len > q->area_size)
 		return -EINVAL;
+	/* a private copy would keep the daemon's read data from the kernel */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	/* nothing in the area is code */
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	/*
+	 * Not inherited: a child that forks and does not exec must not keep
+	 * the binding (the file) alive after its parent, the daemon, died.
+	 */
+	vma->vm_flags &= ~VM_MAYEXEC;
+	vma->vm_flags |= VM_DONTCOPY;
 	return remap_vmalloc_range(vma, q->area, 0);
 }
 

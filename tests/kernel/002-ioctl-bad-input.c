@@ -3,13 +3,16 @@
  * /dev/cvol-control bad input: every ioctl with a bad size, non-zero
  * reserved fields, unknown flags, out-of-range counts or indices, or in
  * the wrong state (unbound, bound twice, device removed) gets the exact
- * errno; mmap checks its length and offset.  Also serves the partition
+ * errno; mmap checks its length and offset, refuses a private mapping and
+ * exec, and a forked child does not inherit the mapping.  Also serves the partition
  * scan read of a fresh device by hand (a fetch into a bad address leaves
  * it queued) and completes it plus a stale duplicate, which is ignored.
  */
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "nl.h"
@@ -122,9 +125,31 @@ int main(void)
 		 MAP_FAILED && errno == EINVAL, "mmap too long");
 	T_EXPECT(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 4096) ==
 		 MAP_FAILED && errno == EINVAL, "mmap at an offset");
+	/* a private copy would keep read data from the kernel */
+	T_EXPECT(mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) ==
+				 MAP_FAILED &&
+			 errno == EINVAL,
+		 "mmap private: %s", strerror(errno));
 	area = mmap(NULL, b.map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		    0);
 	T_EXPECT(area != MAP_FAILED, "mmap: %s", strerror(errno));
+	/* nothing in the area is code, now or later */
+	errno = 0;
+	ret = area == MAP_FAILED ? -1 :
+				   mprotect(area, 4096, PROT_READ | PROT_EXEC);
+	T_EXPECT(ret && errno == EACCES, "mprotect exec: %d (%s)", ret,
+		 strerror(errno));
+	/* a forked child does not inherit the mapping */
+	if (area != MAP_FAILED) {
+		pid_t pid = fork();
+		int st = 0;
+
+		if (!pid)
+			_exit(((volatile char *)area)[0] == 0x7f ? 3 : 2);
+		T_EXPECT(pid > 0 && waitpid(pid, &st, 0) == pid &&
+				 WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
+			 "child touching the area: status 0x%x", st);
+	}
 
 	/* fetch arguments */
 	memset(&f, 0, sizeof(f));

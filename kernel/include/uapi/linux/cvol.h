@@ -240,7 +240,8 @@ enum cvol_state {
 
 /*
  * Queue area, mmapped at offset 0 of a bound descriptor, cvol_bind.map_size
- * bytes long:
+ * bytes long, MAP_SHARED (private: -EINVAL), never executable (-EPERM), not
+ * inherited by fork():
  *
  *   0                        desc_off + nr_desc * sizeof(struct cvol_desc)
  *   +-----------------------+----(page aligned)----------------------------+
