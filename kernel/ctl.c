@@ -161,6 +161,13 @@ static long cvol_ctl_fetch(struct cvol_ctl *c, void __user *argp)
 
 	n = cvol_queue_fetch(q, ready, f.ready_cap,
 			     !(f.flags & CVOL_FETCH_F_NOWAIT));
+	/*
+	 * Once completions are committed the call cannot be restarted: a
+	 * restart would commit them again, and with several threads on the
+	 * file a stale one could complete a tag handed out anew.
+	 */
+	if (n == -ERESTARTSYS && f.nr_done)
+		n = -EINTR;
 	if (n < 0) {
 		ret = n;
 		goto free_done;

@@ -4,9 +4,11 @@
  * reserved fields, unknown flags, out-of-range counts or indices, or in
  * the wrong state (unbound, bound twice, device removed) gets the exact
  * errno; mmap checks its length and offset, refuses a private mapping and
- * exec, and a forked child does not inherit the mapping.  Also serves the partition
- * scan read of a fresh device by hand (a fetch into a bad address leaves
- * it queued) and completes it plus a stale duplicate, which is ignored.
+ * exec, and a forked child does not inherit the mapping.  Also serves the
+ * partition scan read of a fresh device by hand (a fetch into a bad
+ * address leaves it queued) and completes it plus a stale duplicate,
+ * which is ignored.
+ * A signal interrupting a fetch after a commit gives EINTR, not a restart.
  */
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -44,6 +46,112 @@ static int fetch(int fd, struct cvol_done *done, uint32_t nr_done,
 	f->ready_cap = cap;
 	f->flags = flags;
 	return xioctl(fd, CVOL_IOC_COMMIT_FETCH, f);
+}
+
+static volatile sig_atomic_t got_usr1, got_usr2;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		got_usr1 = 1;
+	else
+		got_usr2 = 1;
+}
+
+/*
+ * Serve (zeros, success) whatever @fd has queued until nothing more
+ * arrives for 0.5 s or 5 s have passed.
+ */
+static void serve_idle(int fd, void *area)
+{
+	struct cvol_done done[64];
+	uint32_t ready[64], n;
+	struct cvol_fetch f;
+	int idle = 0, i;
+
+	for (i = 0; i < 100 && idle < 10; i++) {
+		if (fetch(fd, NULL, 0, ready, 64, CVOL_FETCH_F_NOWAIT, &f) ||
+		    !f.nr_ready) {
+			idle++;
+			usleep(50000);
+			continue;
+		}
+		idle = 0;
+		for (n = 0; n < f.nr_ready; n++) {
+			const struct cvol_desc *d = area;
+
+			d += ready[n];
+			if (d->op == CVOL_OP_READ)
+				memset((char *)area + d->buf_off, 0, d->len);
+			done[n].desc = ready[n];
+			done[n].result = 0;
+		}
+		fetch(fd, done, f.nr_ready, ready, 64, CVOL_FETCH_F_NOWAIT, &f);
+	}
+}
+
+/*
+ * A signal that interrupts COMMIT_FETCH's wait after its completions were
+ * committed: EINTR, even with SA_RESTART, since a restart would commit
+ * them again.  SIGUSR1 (SA_RESTART) comes every 0.3 s; SIGUSR2 (no
+ * SA_RESTART) after 3 s ends a wait that was restarted instead.  Requests
+ * that arrive meanwhile (udev probing the disk) are served, and their
+ * completions are what the next wait commits; the first wait commits a
+ * stale one (nothing is handed out then), which counts as well.
+ */
+static void eintr_after_commit(int fd, void *area)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct cvol_done done[4] = { { .desc = 0, .result = 0 } };
+	uint32_t ready[4], nr_done = 1, n;
+	pid_t parent = getpid(), pid;
+	struct cvol_fetch f;
+	int ret = 0, i;
+
+	serve_idle(fd, area);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_flags = 0;
+	sigaction(SIGUSR2, &sa, NULL);
+	pid = fork();
+	if (!pid) {
+		for (i = 0; i < 10; i++) {
+			usleep(300000);
+			kill(parent, SIGUSR1);
+		}
+		kill(parent, SIGUSR2);
+		_exit(0);
+	}
+	for (i = 0; i < 100 && !got_usr2; i++) {
+		ret = fetch(fd, done, nr_done, ready, 4, 0, &f);
+		if (ret)
+			break;
+		for (n = 0; n < f.nr_ready; n++) {
+			const struct cvol_desc *d = area;
+
+			d += ready[n];
+			if (d->op == CVOL_OP_READ)
+				memset((char *)area + d->buf_off, 0, d->len);
+			done[n].desc = ready[n];
+			done[n].result = 0;
+		}
+		nr_done = f.nr_ready;
+		if (!nr_done) {
+			done[0].desc = 0;
+			nr_done = 1;
+		}
+	}
+	T_EXPECT(
+		ret == -EINTR && got_usr1 && !got_usr2,
+		"fetch interrupted after a commit: %d (SIGUSR1 %d, SIGUSR2 %d)",
+		ret, got_usr1, got_usr2);
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	/* what the last fetch handed out, if anything */
+	if (ret == 0 && f.nr_ready)
+		fetch(fd, done, nr_done, ready, 4, CVOL_FETCH_F_NOWAIT, &f);
 }
 
 int main(void)
@@ -205,6 +313,9 @@ int main(void)
 			 "completion plus a stale duplicate: %d (%u)", ret,
 			 f.nr_done);
 	}
+
+	if (area != MAP_FAILED)
+		eintr_after_commit(fd, area);
 
 	/* removal: the binder learns it, later binds find nothing */
 	t_req(CVOL_CMD_DEV_REMOVE, &r, A_U32(CVOL_ATTR_DEV_ID, ID),

@@ -379,7 +379,8 @@ struct cvol_done {
  * Errors: -EINVAL (reserved, flags, counts, a bad completion), -EFAULT,
  * -ENOMEM (nothing was committed: retry with the same completions),
  * -EBADFD (descriptor not bound), -ENODEV (device removed: close it),
- * -EINTR / -ERESTARTSYS (signal while waiting; completions were committed).
+ * -EINTR (a signal while waiting: the completions were committed, do not
+ * send them again; a call that carried none is restarted under SA_RESTART).
  */
 struct cvol_fetch {
 	__u64 done_ptr;
