@@ -117,6 +117,9 @@ struct cvol_queue {
  * @nr_queues: hardware queues
  * @depth: tags per queue
  * @flags: CVOL_DEV_F_*; written under @lock, read without it by queue_rq
+ * @added_ro: created read-only (CVOL_DEV_F_RDONLY at DEV_ADD, or a
+ *	snapshot): DEV_RECONFIGURE may never clear CVOL_DEV_F_RDONLY, since
+ *	the daemon opened the volume for reading only
  * @features: CVOL_F_* the device was created with
  * @timeout: seconds a request may wait, 0 = forever
  * @pool: pool name
@@ -145,6 +148,7 @@ struct cvol_dev {
 	u16 nr_queues;
 	u16 depth;
 	u32 flags;
+	bool added_ro;
 	u64 features;
 	u32 timeout;
 	char pool[CVOL_NAME_LEN + 1];

@@ -590,6 +590,7 @@ int cvol_dev_add(const struct cvol_add_params *p, struct cvol_dev **out,
 	}
 	if (p->identity)
 		strscpy(dev->identity, p->identity, sizeof(dev->identity));
+	dev->added_ro = dev->flags & CVOL_DEV_F_RDONLY;
 	dev->state = CVOL_STATE_NEW;
 
 	ret = cvol_queues_alloc(dev);
@@ -792,8 +793,9 @@ int cvol_dev_reconfigure(struct cvol_dev *dev, const u64 *size,
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	if (flags && dev->snap[0] && !(*flags & CVOL_DEV_F_RDONLY)) {
-		*why = "a snapshot device is read-only";
+	if (flags && dev->added_ro && !(*flags & CVOL_DEV_F_RDONLY)) {
+		*why = dev->snap[0] ? "a snapshot device is read-only" :
+				      "the device was attached read-only";
 		ret = -EINVAL;
 		goto out_unlock;
 	}

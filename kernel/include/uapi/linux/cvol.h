@@ -61,8 +61,9 @@
  *	TIMEOUT, FEATURES, STATS.
  *	Unprivileged.
  * @CVOL_CMD_DEV_RECONFIGURE: DEV_ID plus SIZE (grow only: -EINVAL on
- *	shrink) and/or FLAGS (CVOL_DEV_F_RDONLY may be set or cleared)
- *	and/or TIMEOUT.  Admin.
+ *	shrink) and/or FLAGS (CVOL_DEV_F_RDONLY may be set, and cleared
+ *	only on a device created without it and not of a snapshot:
+ *	-EINVAL otherwise) and/or TIMEOUT.  Admin.
  * @CVOL_CMD_EVT_ADDED: event: a device was added (DEV_ID, POOL, VOLUME,
  *	SNAP)
  * @CVOL_CMD_EVT_REMOVED: event: a device was removed (DEV_ID)
