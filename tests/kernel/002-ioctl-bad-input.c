@@ -59,13 +59,33 @@ static void on_signal(int sig)
 }
 
 /*
+ * Answer the @nr descriptors in @ready with success, reads with zeros,
+ * into @done.
+ */
+static void answer_zeros(void *area, const uint32_t *ready, uint32_t nr,
+			 struct cvol_done *done)
+{
+	uint32_t n;
+
+	for (n = 0; n < nr; n++) {
+		const struct cvol_desc *d =
+			(const struct cvol_desc *)area + ready[n];
+
+		if (d->op == CVOL_OP_READ)
+			memset((char *)area + d->buf_off, 0, d->len);
+		done[n].desc = ready[n];
+		done[n].result = 0;
+	}
+}
+
+/*
  * Serve (zeros, success) whatever @fd has queued until nothing more
  * arrives for 0.5 s or 5 s have passed.
  */
 static void serve_idle(int fd, void *area)
 {
 	struct cvol_done done[64];
-	uint32_t ready[64], n;
+	uint32_t ready[64];
 	struct cvol_fetch f;
 	int idle = 0, i;
 
@@ -77,15 +97,7 @@ static void serve_idle(int fd, void *area)
 			continue;
 		}
 		idle = 0;
-		for (n = 0; n < f.nr_ready; n++) {
-			const struct cvol_desc *d = area;
-
-			d += ready[n];
-			if (d->op == CVOL_OP_READ)
-				memset((char *)area + d->buf_off, 0, d->len);
-			done[n].desc = ready[n];
-			done[n].result = 0;
-		}
+		answer_zeros(area, ready, f.nr_ready, done);
 		fetch(fd, done, f.nr_ready, ready, 64, CVOL_FETCH_F_NOWAIT, &f);
 	}
 }
@@ -103,7 +115,7 @@ static void eintr_after_commit(int fd, void *area)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct cvol_done done[4] = { { .desc = 0, .result = 0 } };
-	uint32_t ready[4], nr_done = 1, n;
+	uint32_t ready[4], nr_done = 1;
 	pid_t parent = getpid(), pid;
 	struct cvol_fetch f;
 	int ret = 0, i;
@@ -126,15 +138,7 @@ static void eintr_after_commit(int fd, void *area)
 		ret = fetch(fd, done, nr_done, ready, 4, 0, &f);
 		if (ret)
 			break;
-		for (n = 0; n < f.nr_ready; n++) {
-			const struct cvol_desc *d = area;
-
-			d += ready[n];
-			if (d->op == CVOL_OP_READ)
-				memset((char *)area + d->buf_off, 0, d->len);
-			done[n].desc = ready[n];
-			done[n].result = 0;
-		}
+		answer_zeros(area, ready, f.nr_ready, done);
 		nr_done = f.nr_ready;
 		if (!nr_done) {
 			done[0].desc = 0;
